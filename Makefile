@@ -1,0 +1,57 @@
+# The one front door. `make chat` and `make test` each do all set-up themselves on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+KB := knowledge/build/kb.sqlite
+KB_SOURCES := $(shell find knowledge/sources knowledge/snippets -type f 2>/dev/null) $(wildcard knowledge/*.py)
+MODEL_STAMP := models/.trained
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) $(KB)
+
+.PHONY: setup kb train chat serve test test-unit test-rasa test-e2e lint lock clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/lock.txt requirements/tools.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/tools.txt
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -r requirements/lock.txt
+	@# torch through pip: pip finds the CPU build; uv would fetch a multi-GB CUDA build.
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps torch==2.13.0
+	touch $@
+
+kb: $(KB)
+
+$(KB): $(VENV)/.installed $(KB_SOURCES)
+	$(PY) -m knowledge.build --out $@
+
+train: $(MODEL_STAMP)
+
+$(MODEL_STAMP): $(VENV)/.installed $(TRAIN_INPUTS)
+	$(VENV)/bin/rasa train --fixed-model-name framework-advisor --out models
+	touch $@
+
+chat: $(MODEL_STAMP)
+	@$(PY) -m bot.terminal
+
+serve: $(MODEL_STAMP)
+	$(PY) -m bot.serve
+
+test: $(MODEL_STAMP)
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check bot actions knowledge tests
+	$(VENV)/bin/ruff format --check bot actions knowledge tests
+
+# Re-resolve the lock file after editing requirements/base.in (needs the registry).
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile --python-version 3.10 --override requirements/overrides.txt \
+		requirements/base.in -o requirements/lock.txt
+
+clean:
+	rm -rf models knowledge/build .pytest_cache
