@@ -7,8 +7,11 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
+RASA := $(PY) -m bot.rasa_cli
 KB := knowledge/build/kb.sqlite
-KB_SOURCES := $(shell find knowledge/sources knowledge/snippets -type f 2>/dev/null) $(wildcard knowledge/*.py)
+RUNS := knowledge/build/snippet_runs.json
+SNIPPETS := $(shell find knowledge/snippets -name '*.py' 2>/dev/null)
+KB_SOURCES := $(shell find knowledge/sources -type f 2>/dev/null) $(SNIPPETS) $(wildcard knowledge/*.py)
 MODEL_STAMP := models/.trained
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) $(KB)
 
@@ -26,13 +29,17 @@ $(VENV)/.installed: requirements/lock.txt requirements/tools.txt
 
 kb: $(KB)
 
-$(KB): $(VENV)/.installed $(KB_SOURCES)
-	$(PY) -m knowledge.build --out $@
+# Snippets are run once whenever one changes; the knowledge base keeps only those that passed.
+$(RUNS): $(VENV)/.installed $(SNIPPETS) knowledge/verify.py
+	$(PY) -m knowledge.verify --out $@ || true
+
+$(KB): $(VENV)/.installed $(KB_SOURCES) $(RUNS)
+	$(PY) -m knowledge.build --out $@ --runs $(RUNS)
 
 train: $(MODEL_STAMP)
 
 $(MODEL_STAMP): $(VENV)/.installed $(TRAIN_INPUTS)
-	$(VENV)/bin/rasa train --fixed-model-name framework-advisor --out models
+	$(RASA) train --fixed-model-name framework-advisor --out models
 	touch $@
 
 chat: $(MODEL_STAMP)

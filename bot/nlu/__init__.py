@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components, registered by their class path in config.yml."""

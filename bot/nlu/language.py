@@ -1,0 +1,124 @@
+"""Per-message language detection (English or Spanish), learnt from the project's own NLU data.
+
+General-purpose detectors stumble on this domain ("¿Qué es el deep learning?" is mostly English words), so
+the detector is a character n-gram classifier trained on the bot's training examples, whose language
+comes from the `metadata: {language: xx}` of each intent block in data/nlu/<language>.yml.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_KEY = "language"
+GUESS_KEY = "language_guess"
+CONFIDENCE_KEY = "language_confidence"
+MODEL_FILE = "language_detector.pkl"
+
+
+def example_language(message: Message) -> str | None:
+    """The language a training example was written in, from its intent block's metadata."""
+    metadata = message.get("metadata") or {}
+    for level in ("example", "intent"):
+        value = (metadata.get(level) or {}).get(LANGUAGE_KEY) if isinstance(metadata.get(level), dict) else None
+        if value:
+            return value
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class LanguageDetector(GraphComponent):
+    """Adds `language` ("en", "es", or None when unsure) and `language_confidence` to each parsed message.
+
+    Below the threshold the dialogue keeps the language of the conversation so far.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"threshold": 0.7}
+
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, model: Pipeline | None = None
+    ) -> None:
+        self._threshold = config["threshold"]
+        self._storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(
+        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> LanguageDetector:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LanguageDetector:
+        with model_storage.read_from(resource) as directory:
+            model = pickle.loads((directory / MODEL_FILE).read_bytes())
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts, labels = [], []
+        for message in training_data.intent_examples:
+            lang = example_language(message)
+            if lang:
+                texts.append(message.get(TEXT).lower())
+                labels.append(lang)
+        if len(set(labels)) < 2:
+            raise ValueError(
+                "LanguageDetector needs examples in at least two languages: add `metadata: {language: en}` "
+                "(or es) to every intent block in data/nlu/<language>.yml."
+            )
+        model = make_pipeline(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
+            LogisticRegression(C=10.0, max_iter=1000),
+        )
+        model.fit(texts, labels)
+        self._model = model
+        with self._storage.write_to(self._resource) as directory:
+            (directory / MODEL_FILE).write_bytes(pickle.dumps(model))
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training examples keep the language they were written in, so the tokenizer lemmatises them right."""
+        for message in training_data.training_examples:
+            message.set(GUESS_KEY, example_language(message) or self._detect(message.get(TEXT) or "")[0])
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            lang, confidence = self._detect(message.get(TEXT) or "")
+            message.set(GUESS_KEY, lang)
+            message.set(LANGUAGE_KEY, lang if confidence >= self._threshold else None, add_to_output=True)
+            message.set(CONFIDENCE_KEY, round(confidence, 3), add_to_output=True)
+        return messages
+
+    def _detect(self, text: str) -> tuple[str | None, float]:
+        """The most likely language and its probability (None, 0.0 for an empty message)."""
+        if self._model is None or not text.strip() or text.startswith(INTENT_MESSAGE_PREFIX):
+            return None, 0.0
+        probabilities = self._model.predict_proba([text.lower()])[0]
+        best = int(probabilities.argmax())
+        return str(self._model.classes_[best]), float(probabilities[best])

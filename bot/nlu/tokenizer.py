@@ -1,0 +1,36 @@
+"""Tokenizer that lemmatises each message with the spaCy pipeline of the message's own language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.language import GUESS_KEY
+from bot.nlu.spacy_pipelines import DEFAULT_LANGUAGE, analyse
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class BilingualSpacyTokenizer(Tokenizer):
+    """Tokens carry spaCy lemmas, so CountVectorsFeaturizer and the entity matcher see "deploying" as "deploy"."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"intent_tokenization_flag": False, "intent_split_symbol": "_", "token_pattern": None, "prefix_separator_symbol": None}
+
+    @classmethod
+    def create(
+        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> BilingualSpacyTokenizer:
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        text = message.get(attribute) or ""
+        lang = message.get(GUESS_KEY) or DEFAULT_LANGUAGE
+        tokens = [Token(surface, start, lemma=lemma) for surface, start, lemma in analyse(text, lang)]
+        return self._apply_token_pattern(tokens)

@@ -1,0 +1,232 @@
+"""Build the SQLite knowledge base from the human-editable files in knowledge/sources and knowledge/snippets.
+
+Usage: python -m knowledge.build [--out knowledge/build/kb.sqlite] [--runs knowledge/build/snippet_runs.json]
+The file is written next to its destination and renamed into place, so a running bot never sees half a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from knowledge import models
+from knowledge.paths import DEFAULT_DB, DEFAULT_RUNS, SNIPPETS_DIR, SOURCES_DIR
+
+LANGUAGES = ("en", "es")
+
+
+class SourceError(ValueError):
+    """A knowledge source file is inconsistent; the message names the file and the entry."""
+
+
+def _load(name: str) -> Any:
+    path = SOURCES_DIR / f"{name}.yml"
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def code_digest(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise SourceError(message)
+
+
+def _texts(entry: dict, where: str) -> dict[str, str]:
+    for lang in LANGUAGES:
+        _require(bool(str(entry.get(lang, "")).strip()), f"{where}: '{entry.get('id')}' has no '{lang}' text.")
+    return {f"text_{lang}": str(entry[lang]).strip() for lang in LANGUAGES}
+
+
+def read_sources() -> dict[str, list]:
+    """Read and cross-check every source file; returns ORM rows by table."""
+    rows: dict[str, list] = {name: [] for name in ("sources", "subjects", "terms", "facts", "comparisons")}
+    rows.update({"recommendations": [], "reasons": [], "tasks": [], "snippets": [], "not_applicable": []})
+
+    source_ids = set()
+    for entry in _load("sources"):
+        source_ids.add(entry["id"])
+        rows["sources"].append(
+            models.Source(
+                id=entry["id"],
+                title=entry["title"],
+                publisher=entry["publisher"],
+                date=str(entry["date"]),
+                language=entry["language"],
+                url=entry.get("url"),
+            )
+        )
+
+    subjects = _load("subjects")
+    framework_ids = {item["id"] for item in subjects["frameworks"]}
+    for item in subjects["frameworks"]:
+        rows["subjects"].append(models.Subject(id=item["id"], kind="framework", name_en=item["name"], name_es=item["name"]))
+        for phrase in item["aliases"]:
+            rows["terms"].append(models.Term(entity="framework", value=item["id"], language="*", phrase=phrase, fuzzy=True))
+    for item in subjects["concepts"]:
+        rows["subjects"].append(
+            models.Subject(id=item["id"], kind="concept", name_en=item["name"]["en"], name_es=item["name"]["es"])
+        )
+        for lang in LANGUAGES:
+            for phrase in item["aliases"][lang]:
+                rows["terms"].append(models.Term(entity="concept", value=item["id"], language=lang, phrase=phrase))
+    subject_ids = {row.id for row in rows["subjects"]}
+
+    for entity, values in _load("vocabulary").items():
+        for value, phrases in values.items():
+            for lang in LANGUAGES:
+                for phrase in phrases[lang]:
+                    rows["terms"].append(models.Term(entity=entity, value=value, language=lang, phrase=phrase))
+
+    def check_claim(entry: dict, where: str, known: set[str]) -> None:
+        _require(entry["id"] not in known, f"{where}: id '{entry['id']}' is used twice.")
+        _require(entry["source"] in source_ids, f"{where}: '{entry['id']}' cites unknown source '{entry['source']}'.")
+
+    fact_ids: set[str] = set()
+    facts = _load("facts")
+    for entry in facts:
+        check_claim(entry, "facts.yml", fact_ids)
+        _require(entry["subject"] in subject_ids, f"facts.yml: '{entry['id']}' has unknown subject '{entry['subject']}'.")
+        fact_ids.add(entry["id"])
+    for entry in facts:
+        _require(entry.get("updates") in (None, *fact_ids), f"facts.yml: '{entry['id']}' updates unknown '{entry.get('updates')}'.")
+        rows["facts"].append(
+            models.Fact(
+                id=entry["id"],
+                subject_id=entry["subject"],
+                aspect=entry["aspect"],
+                source_id=entry["source"],
+                date=str(entry["date"]),
+                updates_id=entry.get("updates"),
+                **_texts(entry, "facts.yml"),
+            )
+        )
+
+    comparison_ids: set[str] = set()
+    comparisons = _load("comparisons")
+    for entry in comparisons:
+        check_claim(entry, "comparisons.yml", comparison_ids | fact_ids)
+        pair = entry["frameworks"]
+        _require(len(pair) == 2 and set(pair) <= framework_ids, f"comparisons.yml: '{entry['id']}' needs two frameworks.")
+        _require(entry.get("favours") in (None, *pair), f"comparisons.yml: '{entry['id']}' favours a framework outside its pair.")
+        comparison_ids.add(entry["id"])
+    for entry in comparisons:
+        a, b = sorted(entry["frameworks"])
+        _require(
+            entry.get("updates") in (None, *comparison_ids),
+            f"comparisons.yml: '{entry['id']}' updates unknown '{entry.get('updates')}'.",
+        )
+        rows["comparisons"].append(
+            models.Comparison(
+                id=entry["id"],
+                framework_a=a,
+                framework_b=b,
+                aspect=entry["aspect"],
+                favours=entry.get("favours"),
+                source_id=entry["source"],
+                date=str(entry["date"]),
+                updates_id=entry.get("updates"),
+                **_texts(entry, "comparisons.yml"),
+            )
+        )
+
+    rule_ids: set[str] = set()
+    for entry in _load("recommendations"):
+        check_claim(entry, "recommendations.yml", rule_ids)
+        rule_ids.add(entry["id"])
+        _require(entry["framework"] in framework_ids, f"recommendations.yml: '{entry['id']}' names unknown framework.")
+        for position, claim in enumerate(entry.get("reasons") or []):
+            _require(claim in fact_ids | comparison_ids, f"recommendations.yml: '{entry['id']}' cites unknown '{claim}'.")
+            rows["reasons"].append(models.RecommendationReason(recommendation_id=entry["id"], position=position, claim_id=claim))
+        rows["recommendations"].append(
+            models.Recommendation(
+                id=entry["id"],
+                experience=entry["experience"],
+                goal=entry["goal"],
+                framework=entry["framework"],
+                source_id=entry["source"],
+                date=str(entry["date"]),
+                **_texts(entry, "recommendations.yml"),
+            )
+        )
+
+    for position, task in enumerate(_load("tasks")):
+        rows["tasks"].append(models.Task(id=task["id"], position=position, title_en=task["title"]["en"], title_es=task["title"]["es"]))
+        for lang in LANGUAGES:
+            for phrase in task.get("aliases", {}).get(lang, []):
+                rows["terms"].append(models.Term(entity="task", value=task["id"], language=lang, phrase=phrase))
+        for framework, why in (task.get("not_applicable") or {}).items():
+            rows["not_applicable"].append(
+                models.NotApplicable(framework=framework, task_id=task["id"], text_en=why["en"], text_es=why["es"])
+            )
+        for framework in sorted(framework_ids):
+            path = SNIPPETS_DIR / framework / f"{task['id']}.py"
+            if path.exists():
+                rows["snippets"].append(
+                    models.Snippet(framework=framework, task_id=task["id"], path=str(path.relative_to(SNIPPETS_DIR.parent.parent)), code=path.read_text(encoding="utf-8"))
+                )
+    return rows
+
+
+def attach_runs(snippets: list[models.Snippet], runs_path: Path) -> None:
+    """Copy the outcome of the last verification run onto snippets whose code has not changed since."""
+    if not runs_path.exists():
+        return
+    runs = json.loads(runs_path.read_text(encoding="utf-8"))
+    for snippet in snippets:
+        run = runs.get(snippet.path)
+        if run and run["sha256"] == code_digest(snippet.code):
+            snippet.passed = run["passed"]
+            snippet.checked_on = run["checked_on"]
+            snippet.versions = run["versions"]
+            snippet.seconds = run["seconds"]
+
+
+def build(out: Path, runs_path: Path = DEFAULT_RUNS) -> dict[str, int]:
+    rows = read_sources()
+    attach_runs(rows["snippets"], runs_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    engine = create_engine(f"sqlite:///{partial}")
+    models.Base.metadata.create_all(engine)
+    with Session(engine) as session, session.begin():
+        for table in ("sources", "subjects", "terms", "tasks"):
+            session.add_all(rows[table])
+        session.flush()
+        for table in ("facts", "comparisons", "recommendations", "snippets", "not_applicable"):
+            session.add_all(rows[table])
+        session.flush()
+        session.add_all(rows["reasons"])
+    engine.dispose()
+    os.replace(partial, out)
+    return {table: len(items) for table, items in rows.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--runs", type=Path, default=DEFAULT_RUNS)
+    args = parser.parse_args(argv)
+    try:
+        counts = build(args.out, args.runs)
+    except SourceError as error:
+        print(f"knowledge build failed: {error} Fix the file in knowledge/sources and run `make kb` again.", file=sys.stderr)
+        return 1
+    print(f"built {args.out}: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""SQLAlchemy models of the knowledge base (one table per kind of knowledge)."""
+
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Source(Base):
+    __tablename__ = "sources"
+    id = Column(String, primary_key=True)
+    title = Column(Text, nullable=False)
+    publisher = Column(Text, nullable=False)
+    date = Column(String, nullable=False)
+    language = Column(String(2), nullable=False)
+    url = Column(Text)
+
+
+class Subject(Base):
+    """A framework or a concept (deep learning, machine learning, ...)."""
+
+    __tablename__ = "subjects"
+    id = Column(String, primary_key=True)
+    kind = Column(String, nullable=False)  # "framework" or "concept"
+    name_en = Column(Text, nullable=False)
+    name_es = Column(Text, nullable=False)
+
+
+class Term(Base):
+    """A word or phrase users type for an entity value (language "*" means any language)."""
+
+    __tablename__ = "terms"
+    id = Column(Integer, primary_key=True)
+    entity = Column(String, nullable=False, index=True)
+    value = Column(String, nullable=False)
+    language = Column(String(2), nullable=False)
+    phrase = Column(Text, nullable=False)
+    fuzzy = Column(Boolean, nullable=False, default=False)
+
+
+class Fact(Base):
+    __tablename__ = "facts"
+    id = Column(String, primary_key=True)
+    subject_id = Column(String, ForeignKey("subjects.id"), nullable=False, index=True)
+    aspect = Column(String, nullable=False, index=True)
+    text_en = Column(Text, nullable=False)
+    text_es = Column(Text, nullable=False)
+    source_id = Column(String, ForeignKey("sources.id"), nullable=False)
+    date = Column(String, nullable=False)
+    updates_id = Column(String, ForeignKey("facts.id"))
+
+
+class Comparison(Base):
+    __tablename__ = "comparisons"
+    id = Column(String, primary_key=True)
+    framework_a = Column(String, ForeignKey("subjects.id"), nullable=False)
+    framework_b = Column(String, ForeignKey("subjects.id"), nullable=False)
+    aspect = Column(String, nullable=False, index=True)
+    favours = Column(String, ForeignKey("subjects.id"))
+    text_en = Column(Text, nullable=False)
+    text_es = Column(Text, nullable=False)
+    source_id = Column(String, ForeignKey("sources.id"), nullable=False)
+    date = Column(String, nullable=False)
+    updates_id = Column(String, ForeignKey("comparisons.id"))
+
+
+class Recommendation(Base):
+    __tablename__ = "recommendations"
+    id = Column(String, primary_key=True)
+    experience = Column(String, nullable=False)  # a level or "any"
+    goal = Column(String, nullable=False)  # a goal or "any"
+    framework = Column(String, ForeignKey("subjects.id"), nullable=False)
+    text_en = Column(Text, nullable=False)
+    text_es = Column(Text, nullable=False)
+    source_id = Column(String, ForeignKey("sources.id"), nullable=False)
+    date = Column(String, nullable=False)
+
+
+class RecommendationReason(Base):
+    """A fact or comparison that backs a recommendation."""
+
+    __tablename__ = "recommendation_reasons"
+    recommendation_id = Column(String, ForeignKey("recommendations.id"), primary_key=True)
+    position = Column(Integer, primary_key=True)
+    claim_id = Column(String, nullable=False)
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id = Column(String, primary_key=True)
+    position = Column(Integer, nullable=False)
+    title_en = Column(Text, nullable=False)
+    title_es = Column(Text, nullable=False)
+
+
+class Snippet(Base):
+    """Code for a task in a framework, with the outcome of its last verified run."""
+
+    __tablename__ = "snippets"
+    framework = Column(String, ForeignKey("subjects.id"), primary_key=True)
+    task_id = Column(String, ForeignKey("tasks.id"), primary_key=True)
+    path = Column(Text, nullable=False)
+    code = Column(Text, nullable=False)
+    passed = Column(Boolean)  # None: never run
+    checked_on = Column(String)
+    versions = Column(Text)  # e.g. "Python 3.11.7, torch 2.13.0"
+    seconds = Column(Float)
+
+
+class NotApplicable(Base):
+    """A task that has no sensible form in a framework, and why."""
+
+    __tablename__ = "not_applicable"
+    framework = Column(String, ForeignKey("subjects.id"), primary_key=True)
+    task_id = Column(String, ForeignKey("tasks.id"), primary_key=True)
+    text_en = Column(Text, nullable=False)
+    text_es = Column(Text, nullable=False)

@@ -1,0 +1,16 @@
+"""Where the knowledge files live, relative to the repository (overridable by environment)."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES_DIR = ROOT / "knowledge" / "sources"
+SNIPPETS_DIR = ROOT / "knowledge" / "snippets"
+BUILD_DIR = ROOT / "knowledge" / "build"
+DEFAULT_DB = BUILD_DIR / "kb.sqlite"
+DEFAULT_RUNS = BUILD_DIR / "snippet_runs.json"
+
+
+def database_url() -> str:
+    """The SQLAlchemy URL of the knowledge base: KNOWLEDGE_DB_URL, else the built SQLite file."""
+    return os.environ.get("KNOWLEDGE_DB_URL") or f"sqlite:///{DEFAULT_DB}"

@@ -1,0 +1,33 @@
+"""Shared set-up: every test session builds its own knowledge base from the source files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from knowledge.build import build
+from knowledge.paths import DEFAULT_RUNS
+
+_TMP = Path(tempfile.mkdtemp(prefix="kb-test-"))
+TEST_DB = _TMP / "kb.sqlite"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Built before any test module imports the action server, which opens the store at import time.
+    build(TEST_DB, DEFAULT_RUNS)
+    os.environ["KNOWLEDGE_DB_URL"] = f"sqlite:///{TEST_DB}"
+
+
+@pytest.fixture(scope="session")
+def kb_path() -> Path:
+    return TEST_DB
+
+
+@pytest.fixture(scope="session")
+def store(kb_path: Path):
+    from knowledge.store import KnowledgeStore
+
+    return KnowledgeStore(f"sqlite:///{kb_path}")

@@ -1,0 +1,85 @@
+"""End to end: the real Rasa server and action server, asked over REST as a user would."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+import requests
+
+from bot import serve
+from bot.terminal import is_ready
+
+RASA_PORT, ACTIONS_PORT = 15005, 15055
+RASA = f"http://localhost:{RASA_PORT}"
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def bot(kb_path):
+    processes = serve.start(RASA_PORT, ACTIONS_PORT, log=True)
+    try:
+        deadline = time.monotonic() + 240
+        while not is_ready(RASA, f"http://localhost:{ACTIONS_PORT}"):
+            assert all(p.poll() is None for p in processes.values()), f"a server died; see {serve.LOG_DIR}"
+            assert time.monotonic() < deadline, "servers did not start in 240 s"
+            time.sleep(1)
+        yield RASA
+    finally:
+        serve.stop(processes)
+
+
+class Conversation:
+    def __init__(self, url: str) -> None:
+        self.url, self.sender = url, f"e2e-{uuid.uuid4().hex[:8]}"
+
+    def ask(self, text: str) -> str:
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        replies = response.json()
+        assert replies, f"no reply to {text!r}"
+        return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def test_actions_server_health():
+    # Checked separately so a broken /health is reported on its own.
+    assert requests.get(f"http://localhost:{ACTIONS_PORT}/health", timeout=5).json()["status"] == "ok"
+
+
+def test_comparison_then_follow_up_in_english(bot):
+    chat = Conversation(bot)
+    first = chat.ask("what are the main differences between pytorch and tensorflow?")
+    assert "TensorFlow vs PyTorch" in first
+    second = chat.ask("and for deployment?")
+    assert "TensorFlow vs PyTorch — deployment" in second and "Nodd3r blog" in second
+
+
+def test_code_in_spanish_then_another_framework(bot):
+    chat = Conversation(bot)
+    first = chat.ask("¿cómo guardo un modelo en TensorFlow?")
+    assert "```python" in first and "Ejecutado tal cual" in first
+    second = chat.ask("¿y en PyTorch?")
+    assert "```python" in second and "torch" in second
+
+
+def test_language_switch_within_one_conversation(bot):
+    chat = Conversation(bot)
+    assert "Keras" in chat.ask("What is Keras?")
+    spanish = chat.ask("¿Quién desarrolló TensorFlow?")
+    assert "Google" in spanish and "TensorFlow — origen" in spanish
+
+
+def test_recommendation_form_asks_then_recommends(bot):
+    chat = Conversation(bot)
+    asked = chat.ask("which framework should I learn?")
+    assert "experience" in asked.lower()
+    asked = chat.ask("I'm a complete beginner")
+    assert "goal" in asked.lower()
+    answer = chat.ask("/inform{\"goal\": \"research\"}")
+    assert "**PyTorch**" in answer
+
+
+def test_out_of_scope_does_not_pretend(bot):
+    answer = Conversation(bot).ask("what's the weather like in Madrid tomorrow?")
+    assert "outside what I know" in answer

@@ -1,0 +1,116 @@
+"""The knowledge base: the builder's checks, the query API, and read-only access."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from knowledge import build as builder
+from knowledge.store import KnowledgeBaseUnavailable, KnowledgeStore
+
+ARTICLE = "article-2022"
+FRAMEWORKS = ("keras", "tensorflow", "pytorch")
+
+
+def test_every_framework_has_a_definition_and_origin_in_both_languages(store):
+    for framework in FRAMEWORKS:
+        for lang in ("en", "es"):
+            assert store.facts(framework, lang, "definition"), (framework, lang)
+            assert store.facts(framework, lang, "origin"), (framework, lang)
+
+
+def test_article_claims_are_sourced_and_outdated_ones_carry_their_update(store):
+    backends = store.facts("keras", "en", "backends")
+    article = [claim for claim in backends if claim.source.id == ARTICLE]
+    assert article, "the article's claim about Keras backends is missing"
+    newer = [update for claim in article for update in claim.newer]
+    assert newer and all(update.source.id != ARTICLE and update.date > "2022-10-11" for update in newer)
+    assert any("JAX" in update.text for update in newer)
+
+
+def test_languages_differ(store):
+    english = store.facts("pytorch", "en", "definition")[0].text
+    spanish = store.facts("pytorch", "es", "definition")[0].text
+    assert english != spanish
+
+
+@pytest.mark.parametrize("aspect", ["deployment", "debugging", "visualization", "distributed"])
+def test_pytorch_tensorflow_comparisons_exist(store, aspect):
+    claims = store.comparisons(["pytorch", "tensorflow"], "en", aspect)
+    assert claims, aspect
+    assert all(claim.aspect == aspect for claim in claims)
+
+
+def test_article_says_tensorflow_deploys_better_and_an_update_follows(store):
+    claims = store.comparisons(["tensorflow", "pytorch"], "en", "deployment")
+    article = [claim for claim in claims if claim.source.id == ARTICLE]
+    assert any(claim.favours == "tensorflow" for claim in article)
+    assert any(claim.newer for claim in article)
+
+
+def test_comparing_three_frameworks_covers_every_pair(store):
+    each_pair = sum(len(store.comparisons([a, b], "en")) for a, b in [FRAMEWORKS[:2], FRAMEWORKS[1:], FRAMEWORKS[::2]])
+    assert each_pair >= 3
+    assert len(store.comparisons(list(FRAMEWORKS), "en")) == each_pair
+
+
+@pytest.mark.parametrize("experience", ["beginner", "experienced"])
+@pytest.mark.parametrize("goal", ["research", "industry_job", "prototyping", "production", "learning"])
+def test_every_profile_gets_a_recommendation_with_reasons(store, experience, goal):
+    found = store.recommend(experience, goal, "es")
+    assert found is not None and found.framework in FRAMEWORKS
+    assert found.text and found.reasons
+
+
+def test_article_recommendations(store):
+    assert store.recommend("beginner", "research", "en").framework == "pytorch"
+    assert store.recommend("experienced", "industry_job", "en").framework == "tensorflow"
+
+
+def test_vocabulary_reaches_the_store(store):
+    terms = store.terms()
+    assert {"framework", "aspect", "task", "concept", "experience", "goal", "scope"} <= {t.entity for t in terms}
+    assert store.goal_implied_by("deployment") == "production"
+
+
+def test_store_is_read_only(kb_path):
+    store = KnowledgeStore(f"sqlite:///{kb_path}")
+    with pytest.raises(OperationalError, match="readonly"):
+        with store._engine.begin() as connection:
+            connection.execute(text("DELETE FROM facts"))
+
+
+def test_missing_database_says_how_to_rebuild(tmp_path):
+    with pytest.raises(KnowledgeBaseUnavailable, match="make kb"):
+        KnowledgeStore(f"sqlite:///{tmp_path / 'absent.sqlite'}")
+
+
+def test_corrupt_database_says_how_to_rebuild(tmp_path):
+    broken = tmp_path / "kb.sqlite"
+    broken.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(KnowledgeBaseUnavailable, match="make kb"):
+        KnowledgeStore(f"sqlite:///{broken}")
+
+
+def test_builder_rejects_a_dangling_reference(tmp_path, monkeypatch):
+    sources = tmp_path / "sources"
+    shutil.copytree(builder.SOURCES_DIR, sources)
+    facts = yaml.safe_load((sources / "facts.yml").read_text(encoding="utf-8"))
+    facts[0]["updates"] = "no-such-fact"
+    (sources / "facts.yml").write_text(yaml.safe_dump(facts, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(builder, "SOURCES_DIR", sources)
+    with pytest.raises(builder.SourceError, match="no-such-fact"):
+        builder.build(tmp_path / "kb.sqlite")
+
+
+def test_build_replaces_the_file_atomically(tmp_path):
+    out = tmp_path / "kb.sqlite"
+    counts = builder.build(out, Path("absent-runs.json"))
+    assert counts["facts"] > 50 and not out.with_suffix(".partial").exists()
+    with create_engine(f"sqlite:///{out}").connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM snippets WHERE passed IS NULL")).scalar() == counts["snippets"]

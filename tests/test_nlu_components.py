@@ -1,0 +1,58 @@
+"""The custom NLU components on their own: lemmas, the knowledge-fed entity matcher, typos."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.entities import KnowledgeEntityMatcher, _entity_terms, build_index
+from bot.nlu.language import GUESS_KEY
+from bot.nlu.spacy_pipelines import analyse
+from bot.nlu.tokenizer import BilingualSpacyTokenizer
+
+
+@pytest.fixture(scope="module")
+def matcher(kb_path):
+    config = {**KnowledgeEntityMatcher.get_default_config(), "knowledge_db": f"sqlite:///{kb_path}"}
+    return KnowledgeEntityMatcher(config, None, None, build_index(_entity_terms(config)))
+
+
+def parse(matcher, text: str, lang: str) -> dict[str, list[str]]:
+    message = Message({TEXT: text, GUESS_KEY: lang})
+    tokenizer = BilingualSpacyTokenizer(BilingualSpacyTokenizer.get_default_config())
+    message.set(TOKENS_NAMES[TEXT], tokenizer.tokenize(message, TEXT))
+    found: dict[str, list[str]] = {}
+    for item in matcher.match(message):
+        assert text[item["start"] : item["end"]] == item["text"]
+        found.setdefault(item["entity"], []).append(item["value"])
+    return found
+
+
+def test_spanish_lemmas():
+    lemmas = [lemma for _, _, lemma in analyse("¿Cómo guardo los modelos entrenados?", "es")]
+    assert "guardar" in lemmas and "modelo" in lemmas
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("PyTorch vs TensorFlow for deployment?", "en", {"framework": ["pytorch", "tensorflow"], "aspect": ["deployment"]}),
+        ("pytroch or tensorflwo, which is faster", "en", {"framework": ["pytorch", "tensorflow"], "aspect": ["speed"]}),
+        ("is kers easier than torch?", "en", {"framework": ["keras", "pytorch"], "aspect": ["learning_curve"]}),
+        ("show me a training loop in tf", "en", {"framework": ["tensorflow"], "task": ["train"]}),
+        ("¿cómo guardo un modelo en TensorFlow?", "es", {"task": ["save_load"], "framework": ["tensorflow"]}),
+        ("¿Qué es el deep learning?", "es", {"concept": ["deep_learning"]}),
+        ("soy principiante y quiero investigar", "es", {"experience": ["beginner"], "goal": ["research"]}),
+        ("show me the same thing in all three", "en", {"scope": ["all"]}),
+    ],
+)
+def test_entities(matcher, text, lang, expected):
+    found = parse(matcher, text, lang)
+    for entity, values in expected.items():
+        assert found.get(entity) == values, (text, found)
+
+
+def test_ordinary_words_are_not_frameworks(matcher):
+    assert "framework" not in parse(matcher, "I like cars and kernels, years ago", "en")
