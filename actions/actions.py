@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -17,13 +18,13 @@ from actions.kb import store
 store()
 
 
-class AnswerAction(Action):
+class AnswerAction(Action, ABC):
     """Shared plumbing: pick the language, compose, send, and remember language and topic."""
 
     topic: str | None = None
 
-    def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        raise NotImplementedError
+    @abstractmethod
+    def answer(self, composer: Composer, tracker: Tracker) -> Answer: ...
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         lang = context.language(tracker)
@@ -93,9 +94,13 @@ class ShowCode(AnswerAction):
         return "action_show_code"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        frameworks = [] if context.wants_all(tracker) else context.frameworks(tracker)
-        # "What is Keras?" then "show me an example": no task named, so show how to define a model.
-        task = context.current(tracker, "task") or ("define_model" if frameworks else None)
+        everything = context.wants_all(tracker)
+        frameworks = [] if everything else context.frameworks(tracker)
+        task = context.current(tracker, "task")
+        if not task and everything:  # "the same thing in all three"
+            task = tracker.get_slot("task")
+        if not task and frameworks:  # "What is Keras?" then "show me an example"
+            task = "define_model"
         return composer.code(frameworks, task)
 
 

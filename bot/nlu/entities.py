@@ -20,7 +20,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -68,8 +68,13 @@ class KnowledgeEntityMatcher(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # knowledge_db: SQLAlchemy URL of the knowledge base to read the vocabulary from (default: the built file).
-        # priority: which entity wins when one span matches several (earlier wins).
-        return {"knowledge_db": None, "priority": ["framework", "scope", "task", "concept", "experience", "aspect", "goal"]}
+        # priority: which entity wins when one span matches several (earlier wins);
+        # intent_priority: the same for messages of one intent ("distributed training" is a task in a code question).
+        return {
+            "knowledge_db": None,
+            "priority": ["framework", "scope", "concept", "experience", "aspect", "goal", "task"],
+            "intent_priority": {"ask_code": ["framework", "scope", "task", "concept", "experience", "aspect", "goal"]},
+        }
 
     def __init__(
         self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, index: dict | None = None
@@ -79,6 +84,10 @@ class KnowledgeEntityMatcher(GraphComponent):
         self._resource = resource
         self._index = index or {"phrases": {}, "fuzzy": {}, "longest": 1}
         self._rank = {entity: position for position, entity in enumerate(config["priority"])}
+        self._intent_rank = {
+            intent: {entity: position for position, entity in enumerate(order)}
+            for intent, order in (config.get("intent_priority") or {}).items()
+        }
 
     @classmethod
     def create(
@@ -102,7 +111,7 @@ class KnowledgeEntityMatcher(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Retrain when the vocabulary in the knowledge base changes, even if the NLU data did not."""
-        terms = _entity_terms(config)
+        terms = _entity_terms({**cls.get_default_config(), **config})
         return hashlib.sha256(repr(terms).encode("utf-8")).hexdigest()
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -123,6 +132,7 @@ class KnowledgeEntityMatcher(GraphComponent):
         lang = message.get("language_guess") or message.get("language") or "en"
         table = self._index["phrases"].get(lang, {})
         text = message.get(TEXT) or ""
+        rank = self._intent_rank.get((message.get(INTENT) or {}).get("name"), self._rank)
         entities: list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()
         position = 0
@@ -133,7 +143,7 @@ class KnowledgeEntityMatcher(GraphComponent):
             else:
                 length, pairs = 1, self._fuzzy_framework(tokens[position].text)
             if pairs:
-                entity, value = min(pairs, key=lambda pair: self._rank.get(pair[0], len(self._rank)))
+                entity, value = min(pairs, key=lambda pair: rank.get(pair[0], len(rank)))
                 start, end = tokens[position].start, tokens[position + length - 1].end
                 if (entity, value) not in seen:
                     seen.add((entity, value))
