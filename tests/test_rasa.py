@@ -20,8 +20,9 @@ def test_training_data_is_valid():
 
 
 def test_stories_are_predicted_without_a_single_error(tmp_path):
+    # --e2e makes Rasa parse each user text with the NLU model and compare intent and entities too.
     result = rasa(
-        "test", "core",
+        "test", "core", "--e2e",
         "--model", str(MODEL),
         "--stories", str(ROOT / "tests" / "stories"),
         "--fail-on-prediction-errors",
