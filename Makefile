@@ -30,7 +30,7 @@ $(VENV)/.installed: requirements/lock.txt requirements/tools.txt
 kb: $(KB)
 
 # Snippets are run once whenever one changes; the knowledge base keeps only those that passed.
-$(RUNS): $(VENV)/.installed $(SNIPPETS) knowledge/verify.py
+$(RUNS): $(VENV)/.installed $(SNIPPETS) knowledge/verify.py requirements/lock.txt
 	$(PY) -m knowledge.verify --out $@ || true
 
 $(KB): $(VENV)/.installed $(KB_SOURCES) $(RUNS)
