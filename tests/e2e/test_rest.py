@@ -42,7 +42,7 @@ class Conversation:
         return "\n".join(reply.get("text", "") for reply in replies)
 
 
-def test_actions_server_health():
+def test_actions_server_health(bot):
     # Checked separately so a broken /health is reported on its own.
     assert requests.get(f"http://localhost:{ACTIONS_PORT}/health", timeout=5).json()["status"] == "ok"
 
