@@ -48,7 +48,7 @@ chat: $(MODEL_STAMP)
 serve: $(MODEL_STAMP)
 	$(PY) -m bot.serve
 
-test: $(MODEL_STAMP)
+test: $(MODEL_STAMP) lint
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed

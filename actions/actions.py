@@ -134,7 +134,9 @@ class ValidateRecommendationForm(FormValidationAction):
     def name(self) -> str:
         return "validate_recommendation_form"
 
-    async def extract_goal(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def extract_goal(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """ "I want to deploy models" names the deployment aspect; the knowledge base maps it to a goal."""
         if context.entity_values(tracker, "goal"):
             return {}

@@ -72,7 +72,9 @@ class Composer:
 
     def low_confidence(self, ranking: list[dict], entities: dict[str, list[str]]) -> Answer:
         titles = self.t.raw("intent_titles")
-        likely = [item["name"] for item in ranking if item.get("name") in titles and item.get("confidence", 0) >= 0.1][:3]
+        likely = [item["name"] for item in ranking if item.get("name") in titles and item.get("confidence", 0) >= 0.1][
+            :3
+        ]
         if not likely:
             return Answer(self.t("low_confidence.rephrase"), self.examples())
         buttons = [{"title": titles[name], "payload": intent_payload(name, **entities)} for name in likely]
@@ -83,13 +85,25 @@ class Composer:
             return Answer(self.t("define.unknown"), self.examples())
         parts = []
         for subject in subjects:
-            claims = self.store.facts(subject, self.lang, "definition") + self.store.facts(subject, self.lang, "relationship")
+            claims = self.store.facts(subject, self.lang, "definition") + self.store.facts(
+                subject, self.lang, "relationship"
+            )
             parts.append("\n".join([self.t("define.heading", name=self.name(subject)), *self.claim_lines(claims)]))
         buttons = []
         frameworks = [s for s in subjects if self.store.is_framework(s)]
         for framework in frameworks:
-            buttons.append({"title": self.t("define.example_button", name=self.name(framework)), "payload": intent_payload("ask_code", framework=framework)})
-        buttons.append({"title": self.t("define.compare_button"), "payload": intent_payload("compare", framework=frameworks or list(TOPIC_FRAMEWORKS))})
+            buttons.append(
+                {
+                    "title": self.t("define.example_button", name=self.name(framework)),
+                    "payload": intent_payload("ask_code", framework=framework),
+                }
+            )
+        buttons.append(
+            {
+                "title": self.t("define.compare_button"),
+                "payload": intent_payload("compare", framework=frameworks or list(TOPIC_FRAMEWORKS)),
+            }
+        )
         return Answer("\n\n".join(parts), buttons)
 
     def fact(self, frameworks: list[str], aspect: str | None) -> Answer:
@@ -105,8 +119,14 @@ class Composer:
                 heading = self.t("fact.heading", name=self.name(framework), aspect=self.t.aspect(aspect))
                 parts.append("\n".join([heading, *self.claim_lines(claims)]))
             else:
-                overview = self.store.facts(framework, self.lang, "definition") + self.store.facts(framework, self.lang, "origin")
-                intro = self.t("fact.none", name=self.name(framework), aspect=self.t.aspect(aspect)) if aspect else f"**{self.name(framework)}**"
+                overview = self.store.facts(framework, self.lang, "definition") + self.store.facts(
+                    framework, self.lang, "origin"
+                )
+                intro = (
+                    self.t("fact.none", name=self.name(framework), aspect=self.t.aspect(aspect))
+                    if aspect
+                    else f"**{self.name(framework)}**"
+                )
                 parts.append("\n".join([intro, *self.claim_lines(overview)]))
         return Answer("\n\n".join(parts), self._aspect_buttons("ask_fact", frameworks, aspect))
 
@@ -134,12 +154,18 @@ class Composer:
 
     def _aspect_buttons(self, intent: str, frameworks: list[str], aspect: str | None) -> list[dict[str, str]]:
         others = [a for a in COMPARE_ASPECTS if a != aspect][:4]
-        return [{"title": self.t.aspect(a).capitalize(), "payload": intent_payload(intent, framework=frameworks, aspect=a)} for a in others]
+        return [
+            {"title": self.t.aspect(a).capitalize(), "payload": intent_payload(intent, framework=frameworks, aspect=a)}
+            for a in others
+        ]
 
     def code(self, frameworks: list[str], task: str | None) -> Answer:
         if not task:
             buttons = [
-                {"title": self.store.task_title(t, self.lang), "payload": intent_payload("ask_code", framework=frameworks, task=t)}
+                {
+                    "title": self.store.task_title(t, self.lang),
+                    "payload": intent_payload("ask_code", framework=frameworks, task=t),
+                }
                 for t in self.store.tasks()
             ]
             return Answer(self.t("code.ask_task"), buttons)
@@ -152,14 +178,22 @@ class Composer:
             if snippet:
                 checked = self.t("code.checked", versions=snippet.versions, date=snippet.checked_on)
                 code = snippet.code.rstrip("\n")
-                parts.append(f"{self.t('code.heading', task=title, name=self.name(framework))}\n{checked}\n```python\n{code}\n```")
+                parts.append(
+                    f"{self.t('code.heading', task=title, name=self.name(framework))}\n{checked}\n"
+                    f"```python\n{code}\n```"
+                )
             elif reason:
                 parts.append(self.t("code.not_applicable", task=title, name=self.name(framework), reason=reason))
             else:
                 parts.append(self.t("code.missing", task=title, name=self.name(framework)))
         buttons = []
         if len(frameworks) < len(TOPIC_FRAMEWORKS):
-            buttons.append({"title": self.t("code.all_three"), "payload": intent_payload("ask_code", framework=list(TOPIC_FRAMEWORKS), task=task)})
+            buttons.append(
+                {
+                    "title": self.t("code.all_three"),
+                    "payload": intent_payload("ask_code", framework=list(TOPIC_FRAMEWORKS), task=task),
+                }
+            )
         return Answer("\n\n".join(parts), buttons)
 
     def recommend(self, experience: str, goal: str) -> Answer:
@@ -172,11 +206,26 @@ class Composer:
             goal=self.t.raw("values.goal").get(goal, goal),
         )
         name = self.name(found.framework)
-        lines = [f"{self.t('recommend.intro', name=name)} {who}", "", found.text, "", self.t("recommend.why"), *self.claim_lines(found.reasons)]
-        buttons = [{"title": self.t("recommend.code_button", name=name), "payload": intent_payload("ask_code", framework=found.framework, task="train")}]
+        lines = [
+            f"{self.t('recommend.intro', name=name)} {who}",
+            "",
+            found.text,
+            "",
+            self.t("recommend.why"),
+            *self.claim_lines(found.reasons),
+        ]
+        buttons = [
+            {
+                "title": self.t("recommend.code_button", name=name),
+                "payload": intent_payload("ask_code", framework=found.framework, task="train"),
+            }
+        ]
         return Answer("\n".join(lines), buttons)
 
     def ask(self, slot: str) -> Answer:
         values = self.t.raw(f"values.{slot}")
-        buttons = [{"title": title.capitalize(), "payload": intent_payload("inform", **{slot: value})} for value, title in values.items()]
+        buttons = [
+            {"title": title.capitalize(), "payload": intent_payload("inform", **{slot: value})}
+            for value, title in values.items()
+        ]
         return Answer(self.t(f"ask.{slot}"), buttons)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(lang: str) -> dict[str, Any]:
     with (LOCALES / f"{lang}.yml").open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)

@@ -48,7 +48,12 @@ def start(rasa_port: int = 5005, actions_port: int = 5055, log: bool = False) ->
     for name, cmd in commands(rasa_port, actions_port).items():
         output = (LOG_DIR / f"{name}.log").open("w") if log else None
         processes[name] = subprocess.Popen(
-            cmd, cwd=ROOT, env=server_env(actions_port), stdout=output, stderr=subprocess.STDOUT if log else None, start_new_session=True
+            cmd,
+            cwd=ROOT,
+            env=server_env(actions_port),
+            stdout=output,
+            stderr=subprocess.STDOUT if log else None,
+            start_new_session=True,
         )
     return processes
 

@@ -49,7 +49,9 @@ def wait_until_ready(rasa_url: str, actions_url: str, processes: dict) -> None:
 
 
 def send(rasa_url: str, sender: str, message: str) -> list[dict]:
-    response = requests.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
+    response = requests.post(
+        f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+    )
     response.raise_for_status()
     return response.json()
 
@@ -70,7 +72,10 @@ def show(replies: list[dict]) -> list[dict]:
 def chat(rasa_url: str) -> None:
     sender = f"terminal-{uuid.uuid4().hex[:8]}"
     session: PromptSession = PromptSession(history=FileHistory(str(ROOT / ".chat_history")))
-    print("Ask about Keras, TensorFlow or PyTorch, in English or Spanish. Type a number to pick an option; Ctrl-D or 'exit' leaves.\n")
+    print(
+        "Ask about Keras, TensorFlow or PyTorch, in English or Spanish (pregunta en inglés o en español).\n"
+        "A number picks an option; Ctrl-D or 'exit' leaves.\n"
+    )
     buttons: list[dict] = []
     while True:
         try:

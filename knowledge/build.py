@@ -71,9 +71,13 @@ def read_sources() -> dict[str, list]:
     subjects = _load("subjects")
     framework_ids = {item["id"] for item in subjects["frameworks"]}
     for item in subjects["frameworks"]:
-        rows["subjects"].append(models.Subject(id=item["id"], kind="framework", name_en=item["name"], name_es=item["name"]))
+        rows["subjects"].append(
+            models.Subject(id=item["id"], kind="framework", name_en=item["name"], name_es=item["name"])
+        )
         for phrase in item["aliases"]:
-            rows["terms"].append(models.Term(entity="framework", value=item["id"], language="*", phrase=phrase, fuzzy=True))
+            rows["terms"].append(
+                models.Term(entity="framework", value=item["id"], language="*", phrase=phrase, fuzzy=True)
+            )
     for item in subjects["concepts"]:
         rows["subjects"].append(
             models.Subject(id=item["id"], kind="concept", name_en=item["name"]["en"], name_es=item["name"]["es"])
@@ -97,10 +101,15 @@ def read_sources() -> dict[str, list]:
     facts = _load("facts")
     for entry in facts:
         check_claim(entry, "facts.yml", fact_ids)
-        _require(entry["subject"] in subject_ids, f"facts.yml: '{entry['id']}' has unknown subject '{entry['subject']}'.")
+        _require(
+            entry["subject"] in subject_ids, f"facts.yml: '{entry['id']}' has unknown subject '{entry['subject']}'."
+        )
         fact_ids.add(entry["id"])
     for entry in facts:
-        _require(entry.get("updates") in (None, *fact_ids), f"facts.yml: '{entry['id']}' updates unknown '{entry.get('updates')}'.")
+        _require(
+            entry.get("updates") in (None, *fact_ids),
+            f"facts.yml: '{entry['id']}' updates unknown '{entry.get('updates')}'.",
+        )
         rows["facts"].append(
             models.Fact(
                 id=entry["id"],
@@ -118,8 +127,13 @@ def read_sources() -> dict[str, list]:
     for entry in comparisons:
         check_claim(entry, "comparisons.yml", comparison_ids | fact_ids)
         pair = entry["frameworks"]
-        _require(len(pair) == 2 and set(pair) <= framework_ids, f"comparisons.yml: '{entry['id']}' needs two frameworks.")
-        _require(entry.get("favours") in (None, *pair), f"comparisons.yml: '{entry['id']}' favours a framework outside its pair.")
+        _require(
+            len(pair) == 2 and set(pair) <= framework_ids, f"comparisons.yml: '{entry['id']}' needs two frameworks."
+        )
+        _require(
+            entry.get("favours") in (None, *pair),
+            f"comparisons.yml: '{entry['id']}' favours a framework outside its pair.",
+        )
         comparison_ids.add(entry["id"])
     for entry in comparisons:
         a, b = sorted(entry["frameworks"])
@@ -147,8 +161,12 @@ def read_sources() -> dict[str, list]:
         rule_ids.add(entry["id"])
         _require(entry["framework"] in framework_ids, f"recommendations.yml: '{entry['id']}' names unknown framework.")
         for position, claim in enumerate(entry.get("reasons") or []):
-            _require(claim in fact_ids | comparison_ids, f"recommendations.yml: '{entry['id']}' cites unknown '{claim}'.")
-            rows["reasons"].append(models.RecommendationReason(recommendation_id=entry["id"], position=position, claim_id=claim))
+            _require(
+                claim in fact_ids | comparison_ids, f"recommendations.yml: '{entry['id']}' cites unknown '{claim}'."
+            )
+            rows["reasons"].append(
+                models.RecommendationReason(recommendation_id=entry["id"], position=position, claim_id=claim)
+            )
         rows["recommendations"].append(
             models.Recommendation(
                 id=entry["id"],
@@ -162,7 +180,9 @@ def read_sources() -> dict[str, list]:
         )
 
     for position, task in enumerate(_load("tasks")):
-        rows["tasks"].append(models.Task(id=task["id"], position=position, title_en=task["title"]["en"], title_es=task["title"]["es"]))
+        rows["tasks"].append(
+            models.Task(id=task["id"], position=position, title_en=task["title"]["en"], title_es=task["title"]["es"])
+        )
         for lang in LANGUAGES:
             for phrase in task.get("aliases", {}).get(lang, []):
                 rows["terms"].append(models.Term(entity="task", value=task["id"], language=lang, phrase=phrase))
@@ -174,7 +194,12 @@ def read_sources() -> dict[str, list]:
             path = SNIPPETS_DIR / framework / f"{task['id']}.py"
             if path.exists():
                 rows["snippets"].append(
-                    models.Snippet(framework=framework, task_id=task["id"], path=str(path.relative_to(SNIPPETS_DIR.parent.parent)), code=path.read_text(encoding="utf-8"))
+                    models.Snippet(
+                        framework=framework,
+                        task_id=task["id"],
+                        path=str(path.relative_to(SNIPPETS_DIR.parent.parent)),
+                        code=path.read_text(encoding="utf-8"),
+                    )
                 )
     return rows
 
@@ -222,7 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         counts = build(args.out, args.runs)
     except SourceError as error:
-        print(f"knowledge build failed: {error} Fix the file in knowledge/sources and run `make kb` again.", file=sys.stderr)
+        print(
+            f"knowledge build failed: {error} Fix the file in knowledge/sources and run `make kb` again.",
+            file=sys.stderr,
+        )
         return 1
     print(f"built {args.out}: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
     return 0

@@ -23,7 +23,11 @@ from knowledge.build import code_digest
 from knowledge.paths import DEFAULT_RUNS, ROOT, SNIPPETS_DIR
 
 TIME_LIMIT_SECONDS = 120
-LIBRARIES = {"keras": ("TensorFlow/Keras", "tensorflow"), "tensorflow": ("TensorFlow", "tensorflow"), "pytorch": ("PyTorch", "torch")}
+LIBRARIES = {
+    "keras": ("TensorFlow/Keras", "tensorflow"),
+    "tensorflow": ("TensorFlow", "tensorflow"),
+    "pytorch": ("PyTorch", "torch"),
+}
 
 
 @dataclass
@@ -72,12 +76,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     paths = snippet_paths()
+    print(f"running {len(paths)} code snippets, {args.jobs} at a time (about 10 s each)...", flush=True)
+
+    def run_and_report(path: Path) -> Run:
+        run = run_snippet(path)
+        outcome = "ok  " if run.passed else "FAIL"
+        print(f"  {outcome} {path.relative_to(SNIPPETS_DIR)} ({run.seconds:.0f} s)", flush=True)
+        return run
+
     with ThreadPoolExecutor(args.jobs) as pool:
-        runs = dict(zip((str(p.relative_to(ROOT)) for p in paths), pool.map(run_snippet, paths)))
+        runs = dict(zip((str(p.relative_to(ROOT)) for p in paths), pool.map(run_and_report, paths), strict=True))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({key: asdict(run) for key, run in runs.items()}, indent=1), encoding="utf-8")
     failed = [key for key, run in runs.items() if not run.passed]
-    print(f"ran {len(runs)} snippets: {len(runs) - len(failed)} passed" + (f", failed: {', '.join(failed)}" if failed else ""))
+    print(
+        f"ran {len(runs)} snippets: {len(runs) - len(failed)} passed"
+        + (f", failed: {', '.join(failed)}" if failed else "")
+    )
     for key in failed:
         print(f"--- {key}\n{runs[key].output}", file=sys.stderr)
     return 1 if failed else 0

@@ -14,7 +14,9 @@ from actions import actions
 from actions.i18n import table
 
 
-def tracker(intent: str, text: str = "", entities: list[dict] | None = None, lang: str | None = "en", **slots: Any) -> Tracker:
+def tracker(
+    intent: str, text: str = "", entities: list[dict] | None = None, lang: str | None = "en", **slots: Any
+) -> Tracker:
     latest = {
         "intent": {"name": intent, "confidence": 0.9},
         "entities": entities or [],
@@ -93,13 +95,17 @@ def test_comparison_on_deployment_shows_article_and_update():
 
 
 def test_follow_up_reuses_frameworks_and_takes_the_new_aspect():
-    follow = tracker("follow_up", entities=[entity("aspect", "speed")], frameworks=["keras", "pytorch"], topic="compare")
+    follow = tracker(
+        "follow_up", entities=[entity("aspect", "speed")], frameworks=["keras", "pytorch"], topic="compare"
+    )
     text = text_of(run(actions.Compare, follow)[0])
     assert text.startswith("**Keras vs PyTorch — speed**")
 
 
 def test_new_comparison_does_not_inherit_the_old_aspect():
-    fresh = tracker("compare", entities=[entity("framework", "keras"), entity("framework", "pytorch")], aspect="deployment")
+    fresh = tracker(
+        "compare", entities=[entity("framework", "keras"), entity("framework", "pytorch")], aspect="deployment"
+    )
     assert "— overall**" in text_of(run(actions.Compare, fresh)[0])
 
 
@@ -137,7 +143,9 @@ def test_recommendation_uses_the_form_slots_and_gives_reasons():
 def test_form_questions_offer_every_value_as_a_button(slot):
     action = actions.AskExperience if slot == "experience" else actions.AskGoal
     messages, _ = run(action, tracker("recommend", lang="es"))
-    assert [b["title"].lower() for b in messages[0]["buttons"]] == [v.lower() for v in table("es")["values"][slot].values()]
+    assert [b["title"].lower() for b in messages[0]["buttons"]] == [
+        v.lower() for v in table("es")["values"][slot].values()
+    ]
 
 
 def test_low_confidence_offers_likely_meanings():
@@ -149,7 +157,10 @@ def test_low_confidence_offers_likely_meanings():
         {"name": "greet", "confidence": 0.01},
     ]
     messages, _ = run(actions.LowConfidence, track)
-    assert [b["payload"] for b in messages[0]["buttons"]] == ['/compare{"framework": ["keras"]}', '/ask_code{"framework": ["keras"]}']
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        '/compare{"framework": ["keras"]}',
+        '/ask_code{"framework": ["keras"]}',
+    ]
 
 
 def test_deployment_aspect_fills_the_production_goal():

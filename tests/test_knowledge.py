@@ -113,4 +113,7 @@ def test_build_replaces_the_file_atomically(tmp_path):
     counts = builder.build(out, Path("absent-runs.json"))
     assert counts["facts"] > 50 and not out.with_suffix(".partial").exists()
     with create_engine(f"sqlite:///{out}").connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM snippets WHERE passed IS NULL")).scalar() == counts["snippets"]
+        assert (
+            connection.execute(text("SELECT count(*) FROM snippets WHERE passed IS NULL")).scalar()
+            == counts["snippets"]
+        )

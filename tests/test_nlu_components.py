@@ -7,16 +7,17 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.entities import KnowledgeEntityMatcher, _entity_terms, build_index
+from bot.nlu.entities import KnowledgeEntityMatcher
 from bot.nlu.language import GUESS_KEY
 from bot.nlu.spacy_pipelines import analyse
 from bot.nlu.tokenizer import BilingualSpacyTokenizer
+from bot.nlu.vocabulary import Vocabulary, knowledge_terms
 
 
 @pytest.fixture(scope="module")
 def matcher(kb_path):
     config = {**KnowledgeEntityMatcher.get_default_config(), "knowledge_db": f"sqlite:///{kb_path}"}
-    return KnowledgeEntityMatcher(config, None, None, build_index(_entity_terms(config)))
+    return KnowledgeEntityMatcher(config, None, None, Vocabulary.build(knowledge_terms(config["knowledge_db"])))
 
 
 def parse(matcher, text: str, lang: str) -> dict[str, list[str]]:
@@ -38,7 +39,11 @@ def test_spanish_lemmas():
 @pytest.mark.parametrize(
     "text, lang, expected",
     [
-        ("PyTorch vs TensorFlow for deployment?", "en", {"framework": ["pytorch", "tensorflow"], "aspect": ["deployment"]}),
+        (
+            "PyTorch vs TensorFlow for deployment?",
+            "en",
+            {"framework": ["pytorch", "tensorflow"], "aspect": ["deployment"]},
+        ),
         ("pytroch or tensorflwo, which is faster", "en", {"framework": ["pytorch", "tensorflow"], "aspect": ["speed"]}),
         ("is kers easier than torch?", "en", {"framework": ["keras", "pytorch"], "aspect": ["learning_curve"]}),
         ("show me a training loop in tf", "en", {"framework": ["tensorflow"], "task": ["train"]}),
@@ -56,3 +61,22 @@ def test_entities(matcher, text, lang, expected):
 
 def test_ordinary_words_are_not_frameworks(matcher):
     assert "framework" not in parse(matcher, "I like cars and kernels, years ago", "en")
+
+
+def test_featurizer_marks_the_words_that_name_entities(matcher, kb_path):
+    from bot.nlu.entity_features import KnowledgeEntityFeaturizer
+    from bot.nlu.vocabulary import ENTITY_TYPES
+
+    config = {**KnowledgeEntityFeaturizer.get_default_config(), "knowledge_db": f"sqlite:///{kb_path}"}
+    featurizer = KnowledgeEntityFeaturizer(
+        config, None, None, Vocabulary.build(knowledge_terms(config["knowledge_db"]))
+    )
+    message = Message({TEXT: "how do I load weights in pytroch", GUESS_KEY: "en"})
+    tokenizer = BilingualSpacyTokenizer(BilingualSpacyTokenizer.get_default_config())
+    tokens = tokenizer.tokenize(message, TEXT)
+    sequence, sentence = featurizer.features(tokens, "en")
+    assert sequence.shape == (len(tokens), len(ENTITY_TYPES))
+    dense = sequence.toarray()
+    framework = ENTITY_TYPES.index("framework")
+    assert dense[-1, framework] == 1 and dense[:-1, framework].sum() == 0
+    assert sentence.toarray()[0, framework] == 1

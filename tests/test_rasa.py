@@ -11,7 +11,9 @@ MODEL = ROOT / "models" / "framework-advisor.tar.gz"
 
 
 def rasa(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.rasa_cli", *args], cwd=cwd, capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.rasa_cli", *args], cwd=cwd, capture_output=True, text=True, timeout=900
+    )
 
 
 def test_training_data_is_valid():

@@ -62,7 +62,11 @@ class LanguageDetector(GraphComponent):
 
     @classmethod
     def create(
-        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
     ) -> LanguageDetector:
         return cls(config, model_storage, resource)
 

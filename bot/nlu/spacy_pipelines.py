@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -11,7 +11,7 @@ SUPPORTED = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def pipeline(lang: str) -> Language:
     """A blank spaCy pipeline with lemma tables from spacy-lookups-data (no trained model needed)."""
     if lang not in SUPPORTED:

@@ -35,7 +35,9 @@ class Conversation:
         self.url, self.sender = url, f"e2e-{uuid.uuid4().hex[:8]}"
 
     def ask(self, text: str) -> str:
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text}, timeout=60)
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text}, timeout=60
+        )
         response.raise_for_status()
         replies = response.json()
         assert replies, f"no reply to {text!r}"
@@ -76,7 +78,7 @@ def test_recommendation_form_asks_then_recommends(bot):
     assert "experience" in asked.lower()
     asked = chat.ask("I'm a complete beginner")
     assert "goal" in asked.lower()
-    answer = chat.ask("/inform{\"goal\": \"research\"}")
+    answer = chat.ask('/inform{"goal": "research"}')
     assert "**PyTorch**" in answer
 
 
