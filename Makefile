@@ -10,12 +10,15 @@ export PYTHONDONTWRITEBYTECODE := 1
 RASA := $(PY) -m bot.rasa_cli
 KB := knowledge/build/kb.sqlite
 RUNS := knowledge/build/snippet_runs.json
+MEASUREMENTS := knowledge/build/measurements.json
 SNIPPETS := $(shell find knowledge/snippets -name '*.py' 2>/dev/null)
 KB_SOURCES := $(shell find knowledge/sources -type f 2>/dev/null) $(SNIPPETS) $(wildcard knowledge/*.py)
 MODEL_STAMP := models/.trained
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) $(KB)
+# The model learns the vocabulary from the knowledge base, so only those source files retrain it.
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) \
+	knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml
 
-.PHONY: setup kb train chat serve test test-unit test-rasa test-e2e lint lock clean
+.PHONY: setup kb train chat serve test measure lint lock clean
 
 setup: $(VENV)/.installed
 
@@ -33,12 +36,17 @@ kb: $(KB)
 $(RUNS): $(VENV)/.installed $(SNIPPETS) knowledge/verify.py requirements/lock.txt
 	$(PY) -m knowledge.verify --out $@ || true
 
-$(KB): $(VENV)/.installed $(KB_SOURCES) $(RUNS)
-	$(PY) -m knowledge.build --out $@ --runs $(RUNS)
+$(KB): $(VENV)/.installed $(KB_SOURCES) $(RUNS) $(wildcard $(MEASUREMENTS))
+	$(PY) -m knowledge.build --out $@ --runs $(RUNS) --measurements $(MEASUREMENTS)
+
+# Times the same small models in PyTorch and Keras on this machine; the bot then cites the figures.
+measure: $(VENV)/.installed
+	$(PY) -m knowledge.measure --out $(MEASUREMENTS)
+	$(MAKE) kb
 
 train: $(MODEL_STAMP)
 
-$(MODEL_STAMP): $(VENV)/.installed $(TRAIN_INPUTS)
+$(MODEL_STAMP): $(VENV)/.installed $(TRAIN_INPUTS) | $(KB)
 	$(RASA) train --fixed-model-name framework-advisor --out models
 	touch $@
 

@@ -128,6 +128,8 @@ class Composer:
                     else f"**{self.name(framework)}**"
                 )
                 parts.append("\n".join([intro, *self.claim_lines(overview)]))
+        if aspect == "speed":
+            parts.append("\n".join(self.measured_speed(frameworks)).strip())
         return Answer("\n\n".join(parts), self._aspect_buttons("ask_fact", frameworks, aspect))
 
     def compare(self, frameworks: list[str], aspect: str | None) -> Answer:
@@ -150,7 +152,41 @@ class Composer:
             elif not claims:
                 aspects = ", ".join(self.t.aspect(a) for a in COMPARE_ASPECTS)
                 lines.append(self.t("compare.unknown_aspect", aspects=aspects))
+        if aspect == "speed":
+            lines.extend(self.measured_speed(frameworks))
         return Answer("\n".join(lines), self._aspect_buttons("compare", frameworks, aspect))
+
+    def measured_speed(self, frameworks: list[str]) -> list[str]:
+        """Figures from `make measure`, cited next to what the sources claim about speed."""
+        report = self.store.speed_report()
+        if report is None:
+            return ["", self.t("speed.not_measured")]
+        lines = [
+            "",
+            self.t("speed.measured", hardware=report.hardware, versions=report.versions, date=report.measured_on),
+        ]
+        workloads = dict.fromkeys(figure.workload for figure in report.figures)
+        for workload in workloads:
+            figures = [f for f in report.figures if f.workload == workload]
+            asked = [f for f in figures if f.framework in frameworks]
+            figures = asked if len(asked) >= 2 else figures
+            for phase, column in (("train", "train_step_ms"), ("inference", "inference_batch_ms")):
+                timed = sorted(figures, key=lambda f, column=column: getattr(f, column))
+                fastest, slowest = timed[0], timed[-1]
+                shown = self.t("compare.and").join(
+                    self.t("speed.figure", name=self.name(f.framework), ms=f"{getattr(f, column):.2f}") for f in timed
+                )
+                lines.append(
+                    self.t(
+                        "speed.line",
+                        workload=self.t(f"speed.workloads.{workload}"),
+                        phase=self.t(f"speed.phases.{phase}"),
+                        figures=shown,
+                        fastest=self.name(fastest.framework),
+                        ratio=f"{getattr(slowest, column) / getattr(fastest, column):.1f}",
+                    )
+                )
+        return lines
 
     def _aspect_buttons(self, intent: str, frameworks: list[str], aspect: str | None) -> list[dict[str, str]]:
         others = [a for a in COMPARE_ASPECTS if a != aspect][:4]

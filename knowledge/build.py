@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from knowledge import models
-from knowledge.paths import DEFAULT_DB, DEFAULT_RUNS, SNIPPETS_DIR, SOURCES_DIR
+from knowledge.paths import DEFAULT_DB, DEFAULT_MEASUREMENTS, DEFAULT_RUNS, SNIPPETS_DIR, SOURCES_DIR
 
 LANGUAGES = ("en", "es")
 
@@ -218,9 +218,37 @@ def attach_runs(snippets: list[models.Snippet], runs_path: Path) -> None:
             snippet.seconds = run["seconds"]
 
 
-def build(out: Path, runs_path: Path = DEFAULT_RUNS) -> dict[str, int]:
+def read_measurements(path: Path) -> tuple[list, list]:
+    """Rows from the file `make measure` writes; none when speed was never measured here."""
+    if not path.exists():
+        return [], []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    hardware = data["hardware"]
+    described = f"{hardware['cpu']}, {hardware['cores']} cores, {hardware['memory_gb']} GB, {hardware['os']}"
+    versions = ", ".join(f"{name} {version}" for name, version in data["versions"].items())
+    run = models.MeasurementRun(
+        id=1,
+        measured_on=data["measured_on"],
+        hardware=described,
+        versions=versions,
+        settings=json.dumps(data["settings"]),
+    )
+    figures = [
+        models.Measurement(
+            framework=item["framework"],
+            workload=item["workload"],
+            train_step_ms=item["train_step_ms"],
+            inference_batch_ms=item["inference_batch_ms"],
+        )
+        for item in data["results"]
+    ]
+    return [run], figures
+
+
+def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = DEFAULT_MEASUREMENTS) -> dict[str, int]:
     rows = read_sources()
     attach_runs(rows["snippets"], runs_path)
+    rows["measurement_runs"], rows["measurements"] = read_measurements(measurements_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".partial")
     partial.unlink(missing_ok=True)
@@ -230,10 +258,10 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS) -> dict[str, int]:
         for table in ("sources", "subjects", "terms", "tasks"):
             session.add_all(rows[table])
         session.flush()
-        for table in ("facts", "comparisons", "recommendations", "snippets", "not_applicable"):
+        for table in ("facts", "comparisons", "recommendations", "snippets", "not_applicable", "measurements"):
             session.add_all(rows[table])
         session.flush()
-        session.add_all(rows["reasons"])
+        session.add_all(rows["reasons"] + rows["measurement_runs"])
     engine.dispose()
     os.replace(partial, out)
     return {table: len(items) for table, items in rows.items()}
@@ -243,9 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_DB)
     parser.add_argument("--runs", type=Path, default=DEFAULT_RUNS)
+    parser.add_argument("--measurements", type=Path, default=DEFAULT_MEASUREMENTS)
     args = parser.parse_args(argv)
     try:
-        counts = build(args.out, args.runs)
+        counts = build(args.out, args.runs, args.measurements)
     except SourceError as error:
         print(
             f"knowledge build failed: {error} Fix the file in knowledge/sources and run `make kb` again.",

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -145,14 +146,16 @@ def measure_pytorch(settings: Settings) -> dict[str, Any]:
 
 
 def _keras_workload(workload: str, settings: Settings) -> dict[str, Any]:
-    """tf.keras the way its users train: a compiled model and `fit`; inference via `model(x, training=False)`.
+    """tf.keras in its default, compiled (graph) mode: training with `fit`, inference with a compiled forward pass.
 
     Training uses `fit(steps_per_epoch=steps)` rather than `train_on_batch`: in TF 2.12 every `train_on_batch` call
     builds a new one-batch tf.data iterator, ~8 ms of overhead per step here that no real training loop pays, which
     would make the MLP comparison mostly a measure of that call. `fit` runs the same compiled step in its own loop,
     like the PyTorch loop; its set-up (~10 ms per call) is shared by all `steps` steps of a repeat.
-    Inference uses `model(x, training=False)`, the eager per-batch call Keras documents for single batches, matching
-    PyTorch's eager forward pass; `predict_on_batch` also rebuilds a tf.data iterator per call.
+    Inference calls `model(x, training=False)` inside a tf.function, the graph Keras' own `predict` runs, so training
+    and inference both measure Keras' compiled path (as both measure PyTorch's default eager path). Called eagerly it
+    is ~4x slower on the CNN here, slower than a whole training step; `predict_on_batch` also builds an iterator per
+    call (~8 ms).
     """
     import tensorflow as tf
 
@@ -189,13 +192,17 @@ def _keras_workload(workload: str, settings: Settings) -> dict[str, Any]:
     def train(steps: int) -> None:
         model.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
 
+    @tf.function
+    def forward(batch: tf.Tensor) -> tf.Tensor:
+        return model(batch, training=False)
+
     def infer(steps: int) -> None:
         for _ in range(steps):
-            model(x, training=False)
+            forward(x)
 
     train_ms = time_steps(train, settings)
     inference_ms = time_steps(infer, settings)
-    _check_finite(float(loss_fn(y, model(x, training=False))), "keras", workload)
+    _check_finite(float(loss_fn(y, forward(x))), "keras", workload)
     return {"workload": workload, "train_step_ms": train_ms, "inference_batch_ms": inference_ms}
 
 
@@ -301,6 +308,28 @@ def table(measurements: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def cpu_seconds() -> tuple[float, float] | None:
+    """CPU seconds used so far by the whole machine (/proc/stat, counting hypervisor steal) and by this process tree."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text(encoding="utf-8").split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    machine = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    own = sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
+    return machine, own
+
+
+def background_share(machine_seconds: float, own_seconds: float, wall_seconds: float, cores: int) -> float:
+    """The share of the machine's CPU capacity that other processes used while we measured, between 0 and 1."""
+    if wall_seconds <= 0 or cores < 1:
+        raise ValueError("need a positive duration and core count")
+    return min(1.0, max(0.0, (machine_seconds - own_seconds) / (wall_seconds * cores)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -310,11 +339,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         run_worker(args.worker, settings_for(args.tiny))
         return 0
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    cores = os.cpu_count() or 1
-    if load > cores / 2:
-        print(f"note: load average {load:.1f} on {cores} cores; other processes may skew the timings", file=sys.stderr)
+    # Other processes matter: on a busy core PyTorch's OpenMP threads wait for each other, often several-fold slower.
+    started, cpu_before = time.perf_counter(), cpu_seconds()
     measurements = collect(args.tiny)
+    wall, cpu_after = time.perf_counter() - started, cpu_seconds()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(measurements, indent=1) + "\n", encoding="utf-8")
     settings = measurements["settings"]
@@ -323,6 +351,10 @@ def main(argv: list[str] | None = None) -> int:
         f"after {settings['warmup']} warm-up steps, {settings['threads']} threads; medians:"
     )
     print(table(measurements))
+    if cpu_before and cpu_after:
+        share = background_share(cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1], wall, os.cpu_count() or 1)
+        warning = "; the figures are probably skewed, measure again on an idle machine" if share > 0.1 else ""
+        print(f"other processes used {share:.0%} of the CPU while measuring{warning}")
     print(f"written to {args.out}")
     return 0
 

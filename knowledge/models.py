@@ -115,3 +115,24 @@ class NotApplicable(Base):
     task_id = Column(String, ForeignKey("tasks.id"), primary_key=True)
     text_en = Column(Text, nullable=False)
     text_es = Column(Text, nullable=False)
+
+
+class Measurement(Base):
+    """A speed figure measured on this machine by `make measure` (medians, milliseconds)."""
+
+    __tablename__ = "measurements"
+    framework = Column(String, ForeignKey("subjects.id"), primary_key=True)
+    workload = Column(String, primary_key=True)  # "mlp" or "cnn"
+    train_step_ms = Column(Float, nullable=False)
+    inference_batch_ms = Column(Float, nullable=False)
+
+
+class MeasurementRun(Base):
+    """Where and with what the measurements were taken (one row)."""
+
+    __tablename__ = "measurement_runs"
+    id = Column(Integer, primary_key=True)
+    measured_on = Column(String, nullable=False)
+    hardware = Column(Text, nullable=False)
+    versions = Column(Text, nullable=False)
+    settings = Column(Text, nullable=False)

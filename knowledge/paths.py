@@ -9,6 +9,7 @@ SNIPPETS_DIR = ROOT / "knowledge" / "snippets"
 BUILD_DIR = ROOT / "knowledge" / "build"
 DEFAULT_DB = BUILD_DIR / "kb.sqlite"
 DEFAULT_RUNS = BUILD_DIR / "snippet_runs.json"
+DEFAULT_MEASUREMENTS = BUILD_DIR / "measurements.json"
 
 
 def database_url() -> str:

@@ -63,6 +63,24 @@ class Snippet:
 
 
 @dataclass(frozen=True)
+class SpeedFigure:
+    framework: str
+    workload: str
+    train_step_ms: float
+    inference_batch_ms: float
+
+
+@dataclass(frozen=True)
+class SpeedReport:
+    """Speed measured on this machine by `make measure`."""
+
+    measured_on: str
+    hardware: str
+    versions: str
+    figures: list[SpeedFigure]
+
+
+@dataclass(frozen=True)
 class Term:
     entity: str
     value: str
@@ -200,6 +218,18 @@ class KnowledgeStore:
         with Session(self._engine) as session:
             row = session.get(models.NotApplicable, (framework, task))
             return getattr(row, f"text_{lang}") if row else None
+
+    # --- measured speed ----------------------------------------------------------------------
+    def speed_report(self) -> SpeedReport | None:
+        with Session(self._engine) as session:
+            run = session.get(models.MeasurementRun, 1)
+            if run is None:
+                return None
+            rows = session.scalars(
+                select(models.Measurement).order_by(models.Measurement.workload, models.Measurement.framework)
+            )
+            figures = [SpeedFigure(r.framework, r.workload, r.train_step_ms, r.inference_batch_ms) for r in rows]
+            return SpeedReport(run.measured_on, run.hardware, run.versions, figures)
 
     # --- helpers -------------------------------------------------------------------------------
     def _claim(self, row, lang: str) -> Claim:

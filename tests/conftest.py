@@ -13,11 +13,13 @@ from knowledge.paths import DEFAULT_RUNS
 
 _TMP = Path(tempfile.mkdtemp(prefix="kb-test-"))
 TEST_DB = _TMP / "kb.sqlite"
+# A measurement file in the format `make measure` writes (real measuring is tested in test_measure.py).
+MEASUREMENTS = Path(__file__).parent / "fixtures" / "measurements.json"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Built before any test module imports the action server, which opens the store at import time.
-    build(TEST_DB, DEFAULT_RUNS)
+    build(TEST_DB, DEFAULT_RUNS, MEASUREMENTS)
     os.environ["KNOWLEDGE_DB_URL"] = f"sqlite:///{TEST_DB}"
 
 

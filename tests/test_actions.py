@@ -178,3 +178,23 @@ def test_string_tables_have_the_same_keys():
         return {prefix}
 
     assert keys(table("en")) == keys(table("es"))
+
+
+def test_speed_comparison_cites_the_figures_measured_here():
+    entities = [entity("framework", "pytorch"), entity("framework", "keras"), entity("aspect", "speed")]
+    text = text_of(run(actions.Compare, tracker("compare", entities=entities))[0])
+    assert "Nodd3r blog" in text  # what the article claims...
+    assert "**Measured on this machine** (Test CPU 3000, 2 cores" in text  # ...next to what was measured
+    assert "- MLP, one training step: PyTorch 1.50 ms vs Keras 4.50 ms (PyTorch is 3.0× faster)" in text
+    assert "- small CNN, one training step: Keras 9.00 ms vs PyTorch 12.00 ms (Keras is 1.3× faster)" in text
+
+
+def test_speed_fact_in_spanish_without_measurements_says_how_to_measure(tmp_path, monkeypatch):
+    from knowledge.build import build
+    from knowledge.store import KnowledgeStore
+
+    build(tmp_path / "kb.sqlite", tmp_path / "no-runs.json", tmp_path / "no-measurements.json")
+    monkeypatch.setattr(actions, "store", lambda: KnowledgeStore(f"sqlite:///{tmp_path / 'kb.sqlite'}"))
+    entities = [entity("framework", "pytorch"), entity("aspect", "speed")]
+    text = text_of(run(actions.Fact, tracker("ask_fact", entities=entities, lang="es"))[0])
+    assert table("es")["speed"]["not_measured"] in text

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from knowledge.measure import FRAMEWORKS, WORKLOADS, cpu_model, per_step_ms
+from knowledge.measure import FRAMEWORKS, WORKLOADS, background_share, cpu_model, per_step_ms
 from knowledge.paths import ROOT
 
 
@@ -79,3 +79,11 @@ def test_cpu_model_reads_the_first_model_name() -> None:
     cpuinfo = "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6338\n\nmodel name\t: x\n"
     assert cpu_model(cpuinfo) == "Intel(R) Xeon(R) Gold 6338"
     assert cpu_model("processor\t: 0\n") == (platform.processor() or "unknown")
+
+
+def test_background_share_subtracts_our_own_cpu_time() -> None:
+    # 10 s on 2 cores = 20 CPU-seconds of capacity; we used 12 of the 17 the machine used, others the remaining 5.
+    assert background_share(17.0, 12.0, 10.0, 2) == 0.25
+    assert background_share(11.9, 12.0, 10.0, 2) == 0.0  # clock-tick rounding can make "others" slightly negative
+    with pytest.raises(ValueError):
+        background_share(1.0, 1.0, 0.0, 2)
