@@ -85,3 +85,29 @@ def test_recommendation_form_asks_then_recommends(bot):
 def test_out_of_scope_does_not_pretend(bot):
     answer = Conversation(bot).ask("what's the weather like in Madrid tomorrow?")
     assert "outside what I know" in answer
+
+
+CODE_QUESTIONS = [
+    ("how do I define a simple model in keras?", "define_model", "keras"),
+    ("muéstrame un bucle de entrenamiento en PyTorch", "train", "pytorch"),
+    ("how can I evaluate my model in tensorflow", "evaluate", "tensorflow"),
+    ("¿cómo guardo y cargo un modelo en keras?", "save_load", "keras"),
+    ("how do I run pytorch on the gpu", "gpu", "pytorch"),
+    ("ejemplo de una red convolucional con tensorflow", "cnn", "tensorflow"),
+    ("custom training step with gradienttape in tensorflow please", "custom_training_step", "tensorflow"),
+    ("¿cómo cargo datos con un DataLoader en pytorch?", "data_loading", "pytorch"),
+    ("how do I export a keras model for deployment", "export", "keras"),
+    ("registrar métricas en tensorboard con pytorch", "tensorboard_logging", "pytorch"),
+    ("show me distributed training code in pytorch", "distributed", "pytorch"),
+]
+IMPORTS = {"keras": "from tensorflow import keras", "tensorflow": "import tensorflow as tf", "pytorch": "import torch"}
+
+
+@pytest.mark.parametrize("question, task, framework", CODE_QUESTIONS, ids=[q[1] for q in CODE_QUESTIONS])
+def test_code_questions_return_the_checked_snippet(bot, question, task, framework):
+    from knowledge.paths import SNIPPETS_DIR
+
+    answer = Conversation(bot).ask(question)
+    code = (SNIPPETS_DIR / framework / f"{task}.py").read_text(encoding="utf-8").rstrip("\n")
+    assert f"```python\n{code}\n```" in answer
+    assert IMPORTS[framework] in code
