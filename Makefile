@@ -18,7 +18,7 @@ MODEL_STAMP := models/.trained
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) \
 	knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml
 
-.PHONY: setup kb train chat serve test measure lint lock clean
+.PHONY: setup kb train chat serve test measure lint lock clean cluster-deps serve-cluster test-cluster
 
 setup: $(VENV)/.installed
 
@@ -58,6 +58,20 @@ serve: $(MODEL_STAMP)
 
 test: $(MODEL_STAMP) lint
 	$(PY) -m pytest
+
+# PostgreSQL, Redis and nginx from Debian's packages, installed only when missing.
+cluster-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || ! command -v redis-server >/dev/null \
+		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server nginx; \
+	fi
+
+# Two Rasa servers and two action servers behind nginx, on PostgreSQL and Redis (see bot/cluster.py).
+serve-cluster: $(MODEL_STAMP) cluster-deps
+	$(PY) -m bot.cluster
+
+test-cluster: $(MODEL_STAMP) cluster-deps
+	$(PY) -m pytest -o addopts="-ra -p no:warnings" tests/cluster
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions knowledge tests

@@ -13,49 +13,58 @@ import sys
 import time
 from pathlib import Path
 
+from bot import runtime_config
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "framework-advisor.tar.gz"
 LOG_DIR = ROOT / "run" / "logs"
 
 
-def server_env(actions_port: int) -> dict[str, str]:
+def server_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(ROOT))
-    env.setdefault("ACTION_SERVER_URL", f"http://localhost:{actions_port}/webhook")
     return env
 
 
+def actions_command(actions_port: int) -> list[str]:
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)]
+
+
+def rasa_command(rasa_port: int, actions_port: int) -> list[str]:
+    """`rasa run` with endpoints and channels written from the environment for this server."""
+    endpoints_file, credentials_file = runtime_config.write(rasa_port, actions_port)
+    return [
+        sys.executable, "-m", "bot.rasa_cli", "run",
+        "--model", str(MODEL),
+        "--port", str(rasa_port),
+        "--credentials", str(credentials_file),
+        "--endpoints", str(endpoints_file),
+    ]  # fmt: skip
+
+
 def commands(rasa_port: int, actions_port: int) -> dict[str, list[str]]:
-    python = sys.executable
-    return {
-        "actions": [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-        "rasa": [
-            python, "-m", "bot.rasa_cli", "run",
-            "--model", str(MODEL),
-            "--port", str(rasa_port),
-            "--credentials", str(ROOT / "credentials.yml"),
-            "--endpoints", str(ROOT / "endpoints.yml"),
-        ],
-    }  # fmt: skip
+    return {"actions": actions_command(actions_port), "rasa": rasa_command(rasa_port, actions_port)}
+
+
+def launch(name: str, command: list[str], log: bool, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start one server in its own process group; with `log`, its output goes to run/logs/<name>.log."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    output = (LOG_DIR / f"{name}.log").open("w") if log else None
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**server_env(), **(env or {})},
+        stdout=output,
+        stderr=subprocess.STDOUT if log else None,
+        start_new_session=True,
+    )
 
 
 def start(rasa_port: int = 5005, actions_port: int = 5055, log: bool = False) -> dict[str, subprocess.Popen]:
-    """Start both servers in their own process groups; with `log`, their output goes to run/logs/<name>.log."""
+    """Start both servers; with `log`, their output goes to run/logs/<name>.log."""
     if not MODEL.exists():
         raise SystemExit(f"No trained model at {MODEL.relative_to(ROOT)}: run `make train` first.")
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    processes = {}
-    for name, cmd in commands(rasa_port, actions_port).items():
-        output = (LOG_DIR / f"{name}.log").open("w") if log else None
-        processes[name] = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=server_env(actions_port),
-            stdout=output,
-            stderr=subprocess.STDOUT if log else None,
-            start_new_session=True,
-        )
-    return processes
+    return {name: launch(name, command, log) for name, command in commands(rasa_port, actions_port).items()}
 
 
 def stop(processes: dict[str, subprocess.Popen], timeout: float = 15.0) -> None:

@@ -1,0 +1,73 @@
+"""Rasa's endpoints and channels for one server, from the environment (secrets never go into files in git).
+
+| variable           | default                                   | meaning                                        |
+| ------------------ | ----------------------------------------- | ---------------------------------------------- |
+| ACTION_SERVER_URL  | http://localhost:<actions port>/webhook   | where Rasa calls the actions                   |
+| TRACKER_STORE_URL  | sqlite:///run/trackers.sqlite             | any SQLAlchemy URL (postgresql://... to scale)  |
+| LOCK_STORE_URL     | (in memory)                               | redis://host:port/db; required with >1 server  |
+| KNOWLEDGE_DB_URL   | sqlite:///knowledge/build/kb.sqlite       | read by the action server (knowledge.paths)    |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_DIR = ROOT / "run"
+DEFAULT_TRACKER_STORE = f"sqlite:///{RUN_DIR / 'trackers.sqlite'}"
+
+
+def tracker_store(url: str) -> dict[str, Any]:
+    """Rasa's SQL tracker store settings for a SQLAlchemy URL."""
+    parsed = make_url(url)
+    settings: dict[str, Any] = {"type": "SQL", "dialect": parsed.get_backend_name(), "db": parsed.database}
+    for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username)):
+        if value:
+            settings[key] = value
+    if parsed.password:
+        settings["password"] = str(parsed.password)
+    return settings
+
+
+def lock_store(url: str) -> dict[str, Any]:
+    """Rasa's Redis lock store settings for redis://[:password@]host:port/db."""
+    parsed = urlsplit(url)
+    settings: dict[str, Any] = {"type": "redis", "url": parsed.hostname or "localhost", "port": parsed.port or 6379}
+    database = parsed.path.strip("/")
+    settings["db"] = int(database) if database else 0
+    if parsed.password:
+        settings["password"] = parsed.password
+    return settings
+
+
+def endpoints(actions_port: int) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "action_endpoint": {"url": os.environ.get("ACTION_SERVER_URL") or f"http://localhost:{actions_port}/webhook"},
+        "tracker_store": tracker_store(os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE),
+    }
+    if os.environ.get("LOCK_STORE_URL"):
+        settings["lock_store"] = lock_store(os.environ["LOCK_STORE_URL"])
+    return settings
+
+
+def credentials() -> dict[str, Any]:
+    """The committed channels (credentials.yml) plus those whose secrets are in the environment."""
+    channels = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
+    return channels
+
+
+def write(rasa_port: int, actions_port: int) -> tuple[Path, Path]:
+    """Write this server's endpoints and credentials under run/ (git ignores it); returns their paths."""
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    endpoints_file = RUN_DIR / f"endpoints-{rasa_port}.yml"
+    credentials_file = RUN_DIR / f"credentials-{rasa_port}.yml"
+    endpoints_file.write_text(yaml.safe_dump(endpoints(actions_port), sort_keys=False), encoding="utf-8")
+    credentials_file.write_text(yaml.safe_dump(credentials(), sort_keys=False), encoding="utf-8")
+    credentials_file.chmod(0o600)
+    return endpoints_file, credentials_file

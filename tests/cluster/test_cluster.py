@@ -1,0 +1,116 @@
+"""The cluster of `make serve-cluster`, with its real servers: PostgreSQL, Redis, two Rasa servers, two action
+servers, nginx. Run by `make test-cluster`; the server kill comes last because it leaves one Rasa server down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import psycopg2
+import pytest
+import requests
+
+from bot import cluster
+
+BALANCER = f"http://127.0.0.1:{cluster.BALANCER_PORT}"
+SERVERS = [f"http://127.0.0.1:{port}" for port in cluster.RASA_PORTS]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def running_cluster():
+    process = subprocess.Popen([sys.executable, "-m", "bot.cluster"], cwd=cluster.serve.ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + cluster.STARTUP_LIMIT_SECONDS
+        while not cluster.PIDS_FILE.exists() or not all(
+            cluster.is_up(f"{url}/webhooks/rest/") for url in [*SERVERS, BALANCER]
+        ):
+            assert process.poll() is None, f"the cluster stopped; see {cluster.serve.LOG_DIR}"
+            assert time.monotonic() < deadline, "the cluster did not start in time"
+            time.sleep(1)
+        yield
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(60)
+
+
+def ask(url: str, sender: str, text: str, retries: int = 0) -> str:
+    """One message; a client of the balancer retries when a server goes away under it."""
+    for attempt in range(retries + 1):
+        try:
+            payload = {"sender": sender, "message": text}
+            response = requests.post(f"{url}/webhooks/rest/webhook", json=payload, timeout=60)
+            if response.ok and response.json():
+                return "\n".join(reply.get("text", "") for reply in response.json())
+        except requests.RequestException:
+            pass
+        time.sleep(0.5 * (attempt + 1))
+    raise AssertionError(f"no answer to {text!r} for {sender}")
+
+
+def events(sender: str) -> list[dict]:
+    with psycopg2.connect(host="127.0.0.1", port=cluster.POSTGRES_PORT, user="postgres", dbname="rasa") as connection:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+            return [json.loads(row[0]) for row in cursor.fetchall()]
+
+
+def test_one_conversation_alternating_between_servers_keeps_its_context():
+    sender = f"alt-{uuid.uuid4().hex[:8]}"
+    assert "Keras vs PyTorch" in ask(SERVERS[0], sender, "compare keras and pytorch")
+    assert "Keras vs PyTorch — debugging" in ask(SERVERS[1], sender, "and for debugging?")
+    assert "Keras vs PyTorch — speed" in ask(SERVERS[0], sender, "what about speed?")
+    spanish = ask(SERVERS[1], sender, "¿y en cuanto a la comunidad?")
+    assert "Keras vs PyTorch — comunidad" in spanish
+
+
+def test_the_tracker_lives_in_postgresql():
+    sender = f"pg-{uuid.uuid4().hex[:8]}"
+    ask(BALANCER, sender, "hello")
+    ask(BALANCER, sender, "what is keras?")
+    texts = [event.get("text") for event in events(sender) if event["event"] == "user"]
+    assert texts == ["hello", "what is keras?"]
+
+
+def test_concurrent_messages_of_one_user_are_processed_one_at_a_time():
+    sender = f"lock-{uuid.uuid4().hex[:8]}"
+    messages = ["hi", "what is keras?", "what is pytorch?", "thanks", "what is tensorflow?", "bye"]
+    threads = [threading.Thread(target=ask, args=(SERVERS[i % 2], sender, text)) for i, text in enumerate(messages)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # With the Redis lock, each message is handled whole before the next: user, then the bot's actions.
+    kinds = [event["event"] for event in events(sender) if event["event"] in ("user", "bot")]
+    assert kinds.count("user") == len(messages)
+    assert kinds == ["user", "bot"] * len(messages), kinds
+
+
+def test_killing_a_rasa_server_mid_load_loses_no_conversation():
+    pids = json.loads(cluster.PIDS_FILE.read_text(encoding="utf-8"))
+    senders = [f"kill-{n}-{uuid.uuid4().hex[:6]}" for n in range(8)]
+    questions = ["hi", "compare keras and pytorch", "and for deployment?", "what is tensorflow?", "thanks", "bye"]
+    answers: dict[str, list[str]] = {sender: [] for sender in senders}
+
+    def converse(sender: str) -> None:
+        for text in questions:
+            answers[sender].append(ask(BALANCER, sender, text, retries=6))
+
+    threads = [threading.Thread(target=converse, args=(sender,)) for sender in senders]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)
+    os.killpg(pids[f"rasa-{cluster.RASA_PORTS[0]}"], signal.SIGKILL)
+    for thread in threads:
+        thread.join()
+    for sender in senders:
+        assert len(answers[sender]) == len(questions)
+        assert "Keras vs PyTorch — deployment" in answers[sender][2]
+        said = [event.get("text") for event in events(sender) if event["event"] == "user"]
+        assert all(text in said for text in questions), (sender, said)
