@@ -6,6 +6,8 @@
 | TRACKER_STORE_URL  | sqlite:///run/trackers.sqlite             | any SQLAlchemy URL (postgresql://... to scale)  |
 | LOCK_STORE_URL     | (in memory)                               | redis://host:port/db; required with >1 server  |
 | KNOWLEDGE_DB_URL   | sqlite:///knowledge/build/kb.sqlite       | read by the action server (knowledge.paths)    |
+| SLACK_BOT_TOKEN,   | (Slack off)                               | both set: Slack events at /webhooks/slack/webhook |
+| SLACK_SIGNING_SECRET, SLACK_API_URL | https://slack.com/api/    | (bot.channels.slack; secrets stay in the env)  |
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ def endpoints(actions_port: int) -> dict[str, Any]:
 def credentials() -> dict[str, Any]:
     """The committed channels (credentials.yml) plus those whose secrets are in the environment."""
     channels = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
+    if os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET"):
+        from bot.channels.slack import credentials_from_env  # imports Rasa (~5 s): only when Slack is configured
+
+        channels.update(credentials_from_env() or {})
     return channels
 
 
