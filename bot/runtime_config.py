@@ -40,7 +40,11 @@ def tracker_store(url: str) -> dict[str, Any]:
 def lock_store(url: str) -> dict[str, Any]:
     """Rasa's Redis lock store settings for redis://[:password@]host:port/db."""
     parsed = urlsplit(url)
-    settings: dict[str, Any] = {"type": "redis", "url": parsed.hostname or "localhost", "port": parsed.port or 6379}
+    settings: dict[str, Any] = {
+        "type": "bot.lock_store.AtomicRedisLockStore",  # Rasa's Redis lock store, with atomic ticket updates
+        "url": parsed.hostname or "localhost",
+        "port": parsed.port or 6379,
+    }
     database = parsed.path.strip("/")
     settings["db"] = int(database) if database else 0
     if parsed.password:

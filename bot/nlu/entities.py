@@ -10,22 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.language import GUESS_KEY
 from bot.nlu.spacy_pipelines import DEFAULT_LANGUAGE
-from bot.nlu.vocabulary import Vocabulary, knowledge_terms, terms_fingerprint
+from bot.nlu.vocabulary import Vocabulary
+from bot.nlu.vocabulary_component import LearnsVocabulary
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class KnowledgeEntityMatcher(GraphComponent):
+class KnowledgeEntityMatcher(LearnsVocabulary, GraphComponent):
     """Extracts framework, scope, aspect, task, concept, experience and goal entities with character spans."""
 
     @staticmethod
@@ -47,9 +47,7 @@ class KnowledgeEntityMatcher(GraphComponent):
         vocabulary: Vocabulary | None = None,
     ) -> None:
         self._config = config
-        self._storage = model_storage
-        self._resource = resource
-        self._vocabulary = vocabulary
+        self.remember(model_storage, resource, vocabulary)
         self._rank = self._ranking(config["priority"])
         self._intent_rank = {
             intent: self._ranking(order) for intent, order in (config.get("intent_priority") or {}).items()
@@ -58,39 +56,6 @@ class KnowledgeEntityMatcher(GraphComponent):
     @staticmethod
     def _ranking(order: list[str]) -> dict[str, int]:
         return {entity: position for position, entity in enumerate(order)}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> KnowledgeEntityMatcher:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> KnowledgeEntityMatcher:
-        with model_storage.read_from(resource) as directory:
-            return cls(config, model_storage, resource, Vocabulary.load(directory))
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when the vocabulary in the knowledge base changes, even if the NLU data did not."""
-        return terms_fingerprint(config.get("knowledge_db"))
-
-    def train(self, training_data: TrainingData) -> Resource:
-        self._vocabulary = Vocabulary.build(knowledge_terms(self._config.get("knowledge_db")))
-        with self._storage.write_to(self._resource) as directory:
-            self._vocabulary.save(directory)
-        return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

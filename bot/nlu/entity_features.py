@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -23,11 +23,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.language import GUESS_KEY
 from bot.nlu.spacy_pipelines import DEFAULT_LANGUAGE
-from bot.nlu.vocabulary import ENTITY_TYPES, Vocabulary, knowledge_terms, terms_fingerprint
+from bot.nlu.vocabulary import ENTITY_TYPES, Vocabulary
+from bot.nlu.vocabulary_component import LearnsVocabulary
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class KnowledgeEntityFeaturizer(SparseFeaturizer, GraphComponent):
+class KnowledgeEntityFeaturizer(LearnsVocabulary, SparseFeaturizer, GraphComponent):
     """One feature per entity type, set on the tokens (and the sentence) that name one."""
 
     @classmethod
@@ -50,41 +51,7 @@ class KnowledgeEntityFeaturizer(SparseFeaturizer, GraphComponent):
         vocabulary: Vocabulary | None = None,
     ) -> None:
         SparseFeaturizer.__init__(self, self.__class__.__name__, config)
-        self._storage = model_storage
-        self._resource = resource
-        self._vocabulary = vocabulary
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> KnowledgeEntityFeaturizer:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> KnowledgeEntityFeaturizer:
-        with model_storage.read_from(resource) as directory:
-            return cls(config, model_storage, resource, Vocabulary.load(directory))
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        return terms_fingerprint(config.get("knowledge_db"))
-
-    def train(self, training_data: TrainingData) -> Resource:
-        self._vocabulary = Vocabulary.build(knowledge_terms(self._config.get("knowledge_db")))
-        with self._storage.write_to(self._resource) as directory:
-            self._vocabulary.save(directory)
-        return self._resource
+        self.remember(model_storage, resource, vocabulary)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
 import requests
 
-from bot import serve
-from bot.terminal import is_ready
+from tests.e2e.servers import running_servers
 
 RASA_PORT, ACTIONS_PORT = 15005, 15055
 RASA = f"http://localhost:{RASA_PORT}"
@@ -18,16 +16,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def bot(kb_path):
-    processes = serve.start(RASA_PORT, ACTIONS_PORT, log=True)
-    try:
-        deadline = time.monotonic() + 240
-        while not is_ready(RASA, f"http://localhost:{ACTIONS_PORT}"):
-            assert all(p.poll() is None for p in processes.values()), f"a server died; see {serve.LOG_DIR}"
-            assert time.monotonic() < deadline, "servers did not start in 240 s"
-            time.sleep(1)
-        yield RASA
-    finally:
-        serve.stop(processes)
+    with running_servers(RASA_PORT, ACTIONS_PORT) as url:
+        yield url
 
 
 class Conversation:

@@ -30,7 +30,7 @@ from bot.channels.slack import (
     signature_problem,
     slack_signature,
 )
-from bot.terminal import is_ready
+from tests.e2e.servers import running_servers
 from tests.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
 
 RASA_PORT, ACTIONS_PORT = 16005, 16055
@@ -131,17 +131,9 @@ def slack(kb_path, standin, tmp_path_factory) -> Iterator[SlackStandIn]:
         patch.setenv("SLACK_SIGNING_SECRET", SECRET)
         patch.setenv("SLACK_API_URL", standin.api_url)
         patch.setenv("TRACKER_STORE_URL", f"sqlite:///{folder / 'trackers.sqlite'}")
-        processes = serve.start(RASA_PORT, ACTIONS_PORT, log=True)
-        try:
-            deadline = time.monotonic() + 240
-            while not is_ready(RASA, f"http://localhost:{ACTIONS_PORT}"):
-                assert all(p.poll() is None for p in processes.values()), f"a server died; see {serve.LOG_DIR}"
-                assert time.monotonic() < deadline, "servers did not start in 240 s"
-                time.sleep(1)
+        with running_servers(RASA_PORT, ACTIONS_PORT):
             assert requests.get(f"{RASA}/webhooks/slack/", timeout=5).ok, "the Slack channel is not enabled"
             yield standin
-        finally:
-            serve.stop(processes)
 
 
 def new_ts() -> str:
