@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from actions.i18n import Strings
 from knowledge.store import Claim, KnowledgeStore
 
-TOPIC_FRAMEWORKS = ("keras", "tensorflow", "pytorch")
 COMPARE_ASPECTS = (
     "deployment",
     "speed",
@@ -45,6 +44,7 @@ class Composer:
         self.store = store
         self.lang = lang
         self.t = Strings(lang)
+        self.frameworks = store.frameworks()  # in the knowledge base's order
 
     # --- shared pieces -------------------------------------------------------------------------
     def claim_lines(self, claims: list[Claim]) -> list[str]:
@@ -101,7 +101,7 @@ class Composer:
         buttons.append(
             {
                 "title": self.t("define.compare_button"),
-                "payload": intent_payload("compare", framework=frameworks or list(TOPIC_FRAMEWORKS)),
+                "payload": intent_payload("compare", framework=frameworks or list(self.frameworks)),
             }
         )
         return Answer("\n\n".join(parts), buttons)
@@ -109,7 +109,7 @@ class Composer:
     def fact(self, frameworks: list[str], aspect: str | None) -> Answer:
         if not frameworks:
             if aspect:
-                frameworks = list(TOPIC_FRAMEWORKS)
+                frameworks = list(self.frameworks)
             else:
                 return Answer(self.t("fact.ask_framework"))
         parts = []
@@ -133,9 +133,9 @@ class Composer:
         return Answer("\n\n".join(parts), self._aspect_buttons("ask_fact", frameworks, aspect))
 
     def compare(self, frameworks: list[str], aspect: str | None) -> Answer:
-        frameworks = [f for f in TOPIC_FRAMEWORKS if f in frameworks]
+        frameworks = [f for f in self.frameworks if f in frameworks]
         if len(frameworks) < 2:
-            frameworks = list(TOPIC_FRAMEWORKS)
+            frameworks = list(self.frameworks)
         names = self.t("compare.and").join(self.name(f) for f in frameworks)
         heading = self.t("compare.heading", names=names, aspect=self.t.aspect(aspect))
         claims = self.store.comparisons(frameworks, self.lang, aspect)
@@ -205,7 +205,7 @@ class Composer:
                 for t in self.store.tasks()
             ]
             return Answer(self.t("code.ask_task"), buttons)
-        frameworks = [f for f in TOPIC_FRAMEWORKS if f in frameworks] or list(TOPIC_FRAMEWORKS)
+        frameworks = [f for f in self.frameworks if f in frameworks] or list(self.frameworks)
         title = self.store.task_title(task, self.lang)
         parts = []
         for framework in frameworks:
@@ -223,11 +223,11 @@ class Composer:
             else:
                 parts.append(self.t("code.missing", task=title, name=self.name(framework)))
         buttons = []
-        if len(frameworks) < len(TOPIC_FRAMEWORKS):
+        if len(frameworks) < len(self.frameworks):
             buttons.append(
                 {
                     "title": self.t("code.all_three"),
-                    "payload": intent_payload("ask_code", framework=list(TOPIC_FRAMEWORKS), task=task),
+                    "payload": intent_payload("ask_code", framework=list(self.frameworks), task=task),
                 }
             )
         return Answer("\n\n".join(parts), buttons)

@@ -20,7 +20,7 @@ from prompt_toolkit.history import FileHistory
 from bot import serve
 from bot.terminal_render import render_buttons, render_text
 
-EXIT_WORDS = {"exit", "quit", "/exit", "salir", "adiós", "/quit"}
+EXIT_WORDS = {"exit", "quit", "/exit", "/quit", "salir"}
 STARTUP_LIMIT_SECONDS = 240
 ROOT = Path(__file__).resolve().parent.parent
 
