@@ -27,7 +27,7 @@ def server_env() -> dict[str, str]:
 
 
 def actions_command(actions_port: int) -> list[str]:
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)]
+    return [sys.executable, "-m", "actions", "--port", str(actions_port)]
 
 
 def rasa_command(rasa_port: int, actions_port: int) -> list[str]:

@@ -117,3 +117,21 @@ def test_build_replaces_the_file_atomically(tmp_path):
             connection.execute(text("SELECT count(*) FROM snippets WHERE passed IS NULL")).scalar()
             == counts["snippets"]
         )
+
+
+@pytest.mark.parametrize("content", [None, b"this is not a database" * 100])
+def test_action_server_refuses_to_start_without_a_usable_knowledge_base(tmp_path, content):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "kb.sqlite"
+    if content is not None:
+        path.write_bytes(content)
+    env = {**os.environ, "KNOWLEDGE_DB_URL": f"sqlite:///{path}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "actions", "--port", "5999"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "make kb" in result.stderr
