@@ -1,0 +1,58 @@
+"""What the channels say themselves (refusals, apologies), in the user's language.
+
+The strings live in bot/channels/locales/<lang>.yml. The language is, in order: the one the page or client
+declared in the message metadata, the conversation's so far, or the one the bot's NLU detects in the text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+logger = logging.getLogger(__name__)
+
+LOCALES = Path(__file__).parent / "locales"
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+DETECTION_PREFIX_CHARS = 300
+
+
+@cache
+def table(language: str) -> dict[str, str]:
+    return yaml.safe_load((LOCALES / f"{language}.yml").read_text(encoding="utf-8"))
+
+
+def channel_text(key: str, language: str | None, **values: Any) -> str:
+    return table(language if language in LANGUAGES else DEFAULT_LANGUAGE)[key].format(**values)
+
+
+def declared_language(metadata: Mapping[str, Any] | None) -> str | None:
+    language = (metadata or {}).get("language")
+    if isinstance(language, str) and language[:2].lower() in LANGUAGES:
+        return language[:2].lower()
+    return None
+
+
+async def reply_language(agent: Any, sender_id: str, metadata: Mapping[str, Any] | None, text: Any = None) -> str:
+    """The language to answer this sender in; never raises (a refusal must always go out)."""
+    language = declared_language(metadata)
+    if language:
+        return language
+    try:
+        tracker = await agent.tracker_store.retrieve(sender_id) if agent and agent.tracker_store else None
+        known = tracker.get_slot("language") if tracker else None
+        if known in LANGUAGES:
+            return known
+        if agent and isinstance(text, str) and text.strip():
+            parsed = await agent.parse_message(text[:DETECTION_PREFIX_CHARS])
+            detected = parsed.get("language") or parsed.get("language_guess")
+            if detected in LANGUAGES:
+                return detected
+    except Exception:  # the refusal matters more than its language
+        logger.exception("Could not tell the language of sender %s; answering in %s", sender_id, DEFAULT_LANGUAGE)
+    return DEFAULT_LANGUAGE
