@@ -18,7 +18,7 @@ MODEL_STAMP := models/.trained
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) \
 	knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml
 
-.PHONY: setup kb train chat serve test measure lint lock clean cluster-deps serve-cluster test-cluster
+.PHONY: setup kb train widget chat serve test measure lint lock clean cluster-deps serve-cluster test-cluster
 
 setup: $(VENV)/.installed
 
@@ -50,13 +50,21 @@ $(MODEL_STAMP): $(VENV)/.installed $(TRAIN_INPUTS) | $(KB)
 	$(RASA) train --fixed-model-name framework-advisor --out models
 	touch $@
 
+# The web chat widget (bot/channels/widget): npm packages from its lock file, bundled into one script.
+WIDGET_DIR := bot/channels/widget
+WIDGET_JS := $(WIDGET_DIR)/dist/widget.js
+widget: $(WIDGET_JS)
+
+$(WIDGET_JS): $(WIDGET_DIR)/package-lock.json $(WIDGET_DIR)/build.mjs $(wildcard $(WIDGET_DIR)/src/*)
+	cd $(WIDGET_DIR) && npm ci --no-audit --no-fund && npm run build
+
 chat: $(MODEL_STAMP)
 	@$(PY) -m bot.terminal
 
-serve: $(MODEL_STAMP)
+serve: $(MODEL_STAMP) widget
 	$(PY) -m bot.serve
 
-test: $(MODEL_STAMP) lint
+test: $(MODEL_STAMP) widget lint
 	$(PY) -m pytest
 
 # PostgreSQL, Redis and nginx from Debian's packages, installed only when missing.
