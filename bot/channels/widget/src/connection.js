@@ -13,7 +13,10 @@ export class Connection {
     this.confirmed = false;
     this.socket = io(options.server, {
       path: options.path,
+      // WebSocket first; where one cannot be opened (a proxy, or a server without WebSocket support), each
+      // attempt falls back to HTTP long-polling, and stays there rather than probing an upgrade again.
       transports: ["websocket", "polling"],
+      tryAllTransports: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 3000,
     });

@@ -1,0 +1,229 @@
+"""The web chat widget in a real browser (Chromium), against the real Rasa and action servers.
+
+One server set for the module; every test gets a fresh browser context (its own localStorage, so its own
+conversation). The widget must be built first (`make widget`; `make test` does it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+
+from tests.e2e.servers import running_servers
+
+RASA_PORT, ACTIONS_PORT = 17005, 17055
+ORIGIN = f"http://localhost:{RASA_PORT}"
+DEMO = f"{ORIGIN}/webhooks/webchat/"
+ROOT = Path(__file__).resolve().parents[2]
+WIDGET_SCRIPT = ROOT / "bot" / "channels" / "widget" / "dist" / "widget.js"
+TRAINING_LOOP = ROOT / "knowledge" / "snippets" / "pytorch" / "train.py"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+STORAGE_KEY = "fa-chat-history"
+ANSWER_TIMEOUT_MS = 30_000
+UNREACHABLE = "Can't reach the assistant. Retrying…"
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def bot(kb_path) -> Iterator[str]:
+    if not WIDGET_SCRIPT.exists():
+        pytest.fail(f"The widget is not built ({WIDGET_SCRIPT.name} missing): run `make widget`.")
+    with running_servers(RASA_PORT, ACTIONS_PORT) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(bot) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"No Chromium at {CHROMIUM}: install Debian's `chromium` package.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(ANSWER_TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    """The message of every alert, confirm or prompt the page tried to open."""
+    return []
+
+
+@pytest.fixture
+def page(context: BrowserContext, dialogs: list[str]) -> Page:
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(DEMO)
+    wait_for_session(page)
+    return page
+
+
+def wait_for_session(page: Page) -> str:
+    page.wait_for_function("() => window.FrameworkAdvisorChat && FrameworkAdvisorChat.sessionId")
+    return page.evaluate("FrameworkAdvisorChat.sessionId")
+
+
+def bot_messages(page: Page) -> Locator:
+    return page.locator(".fa-chat-msg-bot .fa-chat-bubble")
+
+
+def user_messages(page: Page) -> Locator:
+    return page.locator(".fa-chat-msg-user .fa-chat-bubble")
+
+
+def ask(page: Page, text: str, label: str = "Your question") -> Locator:
+    """Types `text`, presses Enter, and returns the first bot message that answers it."""
+    before = bot_messages(page).count()
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    expect(user_messages(page).last).to_have_text(text)
+    answer = bot_messages(page).nth(before)
+    expect(answer).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    return answer
+
+
+def stored(page: Page) -> dict:
+    return page.evaluate(f"JSON.parse(localStorage.getItem('{STORAGE_KEY}') || 'null')")
+
+
+def test_demo_page_opens_the_panel_with_a_labelled_input(page: Page):
+    panel = page.get_by_role("dialog", name="Framework advisor")
+    expect(panel).to_be_visible()
+    expect(page.get_by_role("log", name="Conversation")).to_have_attribute("aria-live", "polite")
+    box = page.get_by_label("Your question", exact=True)
+    expect(box).to_be_focused()
+    expect(page.get_by_role("button", name="New conversation")).to_be_visible()
+    box.press("Escape")
+    expect(panel).to_be_hidden()
+    launcher = page.get_by_role("button", name="Open the chat with the framework advisor")
+    expect(launcher).to_be_focused()
+    launcher.press("Enter")
+    expect(panel).to_be_visible()
+    expect(box).to_be_focused()
+
+
+def test_question_gets_an_answer_about_pytorch(page: Page):
+    answer = ask(page, "What is PyTorch?")
+    expect(answer).to_contain_text("PyTorch")
+    expect(answer.locator("strong").first).to_be_visible()  # Markdown rendered, not shown as **...**
+    expect(answer).not_to_contain_text("**")
+    expect(page.locator(".fa-chat-typing")).to_be_hidden()
+
+
+def test_code_block_is_highlighted_and_copied_whole(context: BrowserContext, page: Page):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=ORIGIN)
+    answer = ask(page, "show me a training loop in PyTorch")
+    code = answer.locator("pre code")
+    expect(code).to_have_count(1)
+    expect(code.locator("span.hljs-keyword").first).to_be_visible()
+    snippet = TRAINING_LOOP.read_text(encoding="utf-8").strip()
+    assert code.text_content() == snippet  # one whole block, blank lines kept
+    answer.get_by_role("button", name="Copy this code").click()
+    expect(answer.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == snippet
+    expect(answer.get_by_role("button", name="Copy this code")).to_be_visible(timeout=5000)
+
+
+def test_quick_reply_sends_its_payload_and_shows_its_title(page: Page):
+    ask(page, "What is PyTorch?")
+    reply = page.get_by_role("group", name="Suggested replies").get_by_role("button", name="Show me PyTorch code")
+    reply.click()
+    expect(user_messages(page)).to_have_text(["What is PyTorch?", "Show me PyTorch code"])  # the title, not the payload
+    answer = bot_messages(page).nth(1)
+    expect(answer.locator("pre code")).to_contain_text("torch")
+    expect(page.get_by_role("button", name="Show me PyTorch code")).to_have_count(0)  # offered once only
+
+
+def test_spanish_interface_and_answer(page: Page):
+    page.get_by_role("button", name="Español").click()
+    expect(page.get_by_role("dialog", name="Asesor de frameworks")).to_be_visible()
+    expect(page.get_by_role("button", name="Enviar")).to_be_visible()
+    expect(page.get_by_role("button", name="Empezar una conversación nueva (borra esta)")).to_be_visible()
+    assert page.evaluate("FrameworkAdvisorChat.language") == "es"
+    answer = ask(page, "¿Qué es el deep learning?", label="Tu pregunta")
+    expect(answer).to_contain_text("redes neuronales")
+    page.reload()
+    expect(page.get_by_role("button", name="Enviar")).to_be_visible()  # ?lang=es kept by the demo page
+
+
+def test_history_survives_a_reload_and_new_conversation_clears_it(page: Page):
+    ask(page, "What is Keras?")
+    first_session = stored(page)["sessionId"]
+    texts = bot_messages(page).all_inner_texts()
+    page.reload()
+    assert wait_for_session(page) == first_session
+    expect(user_messages(page)).to_have_text(["What is Keras?"])
+    expect(bot_messages(page)).to_have_text(texts)
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.locator(".fa-chat-msg")).to_have_count(0)
+    page.wait_for_function("old => ![null, old].includes(FrameworkAdvisorChat.sessionId)", arg=first_session)
+    assert stored(page)["messages"] == [] and stored(page)["sessionId"] not in (None, first_session)
+    page.reload()
+    wait_for_session(page)
+    expect(page.locator(".fa-chat-msg")).to_have_count(0)
+
+
+def test_html_and_scripts_in_messages_are_shown_as_text(page: Page, dialogs: list[str]):
+    for text in ("<img src=x onerror=alert(1)>", "<script>window.__pwned=1</script>"):
+        ask(page, text)
+    expect(user_messages(page)).to_have_text(["<img src=x onerror=alert(1)>", "<script>window.__pwned=1</script>"])
+    page.reload()  # and again when restored from the history
+    expect(user_messages(page)).to_have_count(2)
+    widget = page.locator(".fa-chat-root")
+    expect(widget.locator("img")).to_have_count(0)
+    expect(widget.locator("script")).to_have_count(0)
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+
+
+def test_dropped_connection_is_reported_and_queued_message_answered_in_the_same_session(
+    context: BrowserContext, page: Page
+):
+    session = stored(page)["sessionId"]
+    status = page.locator(".fa-chat-status")
+    expect(status).to_be_hidden()
+    context.set_offline(True)  # no reconnection can succeed ...
+    page.evaluate("FrameworkAdvisorChat.socket.io.engine.close()")  # ... after the live connection drops
+    expect(status).to_have_text(UNREACHABLE)
+    box = page.get_by_label("Your question", exact=True)
+    box.fill("What is TensorFlow?")
+    box.press("Enter")
+    expect(page.locator(".fa-chat-msg-user .fa-chat-note")).to_be_visible()
+    time.sleep(2)  # a few failed reconnection attempts
+    expect(bot_messages(page)).to_have_count(0)
+    context.set_offline(False)
+    expect(bot_messages(page).first).to_contain_text("TensorFlow")
+    expect(status).to_be_hidden()
+    expect(page.locator(".fa-chat-note")).to_have_count(0)
+    assert page.evaluate("FrameworkAdvisorChat.sessionId") == session
+    assert stored(page)["sessionId"] == session
+
+
+def test_open_panel_covers_a_narrow_screen(browser: Browser):
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    try:
+        page = context.new_page()
+        page.goto(DEMO)
+        panel = page.get_by_role("dialog", name="Framework advisor")
+        expect(panel).to_be_visible()
+        box = panel.bounding_box()
+        assert box == {"x": 0, "y": 0, "width": 375, "height": 700}, box
+        expect(page.locator(".fa-chat-launcher")).to_be_hidden()
+    finally:
+        context.close()
