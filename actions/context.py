@@ -10,12 +10,15 @@ FOLLOW_UP = "follow_up"
 
 
 def language(tracker: Tracker) -> str:
-    """The latest message's language when the detector was sure, else the conversation's."""
+    """The latest message's language when the detector was sure, else the conversation's, else the page's."""
     detected = tracker.latest_message.get("language")
     if detected in LANGUAGES:
         return detected
     previous = tracker.get_slot("language")
-    return previous if previous in LANGUAGES else DEFAULT_LANGUAGE
+    if previous in LANGUAGES:
+        return previous
+    declared = (tracker.latest_message.get("metadata") or {}).get("language")  # e.g. the widget's page language
+    return declared if declared in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:

@@ -60,6 +60,12 @@ def test_unclear_language_keeps_the_conversation_language():
     assert text_of(messages) == table("es")["smalltalk"]["thank"]
 
 
+def test_unclear_first_message_takes_the_language_the_page_declared():
+    track = tracker("thank", lang=None)
+    track.latest_message["metadata"] = {"language": "es", "page_url": "https://example.org/curso"}
+    assert text_of(run(actions.SmallTalk, track)[0]) == table("es")["smalltalk"]["thank"]
+
+
 def test_definition_of_keras_cites_the_article_and_the_update():
     messages, events = run(actions.Define, tracker("ask_definition", entities=[entity("framework", "keras")]))
     text = text_of(messages)

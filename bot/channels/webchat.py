@@ -1,0 +1,202 @@
+"""The web widget's channel: socket.io, one whole message per bot reply, and the widget's files.
+
+Built on Rasa's SocketIOInput, with what the widget needs and Rasa 3.6's channel lacks: replies are never
+split on blank lines (that breaks code blocks), session persistence is on (`session_request` ->
+`session_confirm`, as rasa-webchat expects), only the page's declared language and URL reach the tracker as
+metadata, every message passes the guard (type, pace, length), a turn that produced no reply is answered
+with an apology, and the demo page and the embed script are served at /webhooks/webchat/ and
+/webhooks/webchat/widget.js.
+
+Cross-origin pages may connect only when listed in WEBCHAT_ALLOWED_ORIGINS (comma-separated, e.g.
+"https://docs.example.org,https://blog.example.org"); by default only pages from the server's own origin can.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.channels.guard import InputGuard
+from bot.channels.replies import channel_text, declared_language, reply_language
+
+logger = logging.getLogger(__name__)
+
+WIDGET_DIR = Path(__file__).parent / "widget"
+WIDGET_SCRIPT = WIDGET_DIR / "dist" / "widget.js"
+DEMO_PAGE = WIDGET_DIR / "demo.html"
+ORIGINS_VARIABLE = "WEBCHAT_ALLOWED_ORIGINS"
+USER_EVENT, BOT_EVENT = "user_uttered", "bot_uttered"
+METADATA_KEY = "customData"  # rasa-webchat's name for it
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+MAX_PAGE_URL_CHARS = 2000
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def allowed_origins(environ: Mapping[str, str] = os.environ) -> list[str] | None:
+    """The extra origins whose pages may connect; None leaves python-socketio's default (same origin only)."""
+    origins = [origin.strip().rstrip("/") for origin in environ.get(ORIGINS_VARIABLE, "").split(",")]
+    return [origin for origin in origins if origin] or None
+
+
+def page_metadata(raw: Any) -> dict[str, str]:
+    """The page's declared language and URL, and nothing else a page might send."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    if not isinstance(raw, dict):
+        return {}
+    metadata: dict[str, str] = {}
+    language = declared_language(raw)
+    if language:
+        metadata["language"] = language
+    page_url = raw.get("page_url")
+    if isinstance(page_url, str) and page_url.startswith(("http://", "https://")):
+        metadata["page_url"] = page_url[:MAX_PAGE_URL_CHARS]
+    return metadata
+
+
+def valid_session_id(value: Any) -> str | None:
+    return value if isinstance(value, str) and SESSION_ID.match(value) else None
+
+
+class WebchatOutput(OutputChannel):
+    """Sends each bot reply whole (text and its buttons in one event) to every socket of the session."""
+
+    @classmethod
+    def name(cls) -> str:
+        return WebchatChannel.name()
+
+    def __init__(self, sio: AsyncServer) -> None:
+        self.sio = sio
+        self.sent = 0
+
+    async def _emit(self, session_id: str, message: dict[str, Any]) -> None:
+        self.sent += 1
+        await self.sio.emit(BOT_EVENT, message, room=session_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._emit(recipient_id, {"text": text.strip()})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        quick_replies = [
+            {"content_type": "text", "title": button["title"], "payload": button["payload"]} for button in buttons
+        ]
+        await self._emit(recipient_id, {"text": text.strip(), "quick_replies": quick_replies})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._emit(recipient_id, {"attachment": {"type": "image", "payload": {"src": image}}})
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        await self._emit(recipient_id, json_message)
+
+
+class AppAwareSocketBlueprint(SocketBlueprint):
+    """Remembers the Sanic app it is registered on, so socket events can reach the agent."""
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        self.ctx.app = app
+        super().register(app, options)
+
+
+class WebchatChannel(SocketIOInput):
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebchatChannel:
+        credentials = credentials or {}
+        return cls(socketio_path=credentials.get("socketio_path", "/socket.io"))
+
+    def __init__(self, socketio_path: str = "/socket.io") -> None:
+        super().__init__(
+            user_message_evt=USER_EVENT,
+            bot_message_evt=BOT_EVENT,
+            session_persistence=True,
+            socketio_path=socketio_path,
+            metadata_key=METADATA_KEY,
+        )
+        self.guard = InputGuard.from_env()
+        self.origins = allowed_origins()
+
+    def get_output_channel(self) -> OutputChannel | None:
+        return WebchatOutput(self.sio) if self.sio else None
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins)
+        self.sio = sio
+        webchat = AppAwareSocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
+
+        @webchat.route("/", methods=["GET"])
+        async def demo(_: Request) -> HTTPResponse:
+            if not DEMO_PAGE.exists():
+                return response.text(f"The demo page is missing: {DEMO_PAGE.name} belongs in {WIDGET_DIR}.", 503)
+            return await response.file(DEMO_PAGE, mime_type="text/html; charset=utf-8")
+
+        @webchat.route("/widget.js", methods=["GET"])
+        async def widget(_: Request) -> HTTPResponse:
+            if not WIDGET_SCRIPT.exists():
+                return response.text("The widget is not built: run `make widget`.", status=503)
+            return await response.file(WIDGET_SCRIPT, mime_type="text/javascript; charset=utf-8")
+
+        @webchat.route("/health", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "widget_built": WIDGET_SCRIPT.exists()})
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = valid_session_id(requested) or uuid.uuid4().hex
+            await sio.enter_room(sid, session_id)
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on(USER_EVENT)
+        async def user_uttered(sid: str, data: Any) -> None:
+            await self._handle(webchat.ctx, sid, data, on_new_message)
+
+        return webchat
+
+    async def _handle(self, context: Any, sid: str, data: Any, on_new_message: OnNewMessage) -> None:
+        """One message from one socket; never raises, so a bad message cannot disturb the others."""
+        data = data if isinstance(data, dict) else {}
+        session_id = valid_session_id(data.get("session_id")) or sid  # no session: this socket's own room
+        metadata = page_metadata(data.get(METADATA_KEY))
+        agent = getattr(getattr(context, "app", None), "ctx", None)
+        agent = getattr(agent, "agent", None)
+        output = WebchatOutput(self.sio)
+        text = data.get("message")
+        if not isinstance(text, str):
+            language = await reply_language(agent, session_id, metadata)
+            await output.send_text_message(session_id, channel_text("unreadable", language))
+            return
+        verdict = self.guard.check(session_id, text)
+        if not verdict.accepted:
+            language = await reply_language(agent, session_id, metadata, text)
+            await output.send_text_message(session_id, channel_text(verdict.refusal, language, **verdict.values))
+            return
+        message = UserMessage(verdict.text, output, session_id, input_channel=self.name(), metadata=metadata)
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("The webchat message of session %s could not be handled", session_id)
+        if output.sent == 0:
+            language = await reply_language(agent, session_id, metadata, verdict.text)
+            await output.send_text_message(session_id, channel_text("unavailable", language))

@@ -1,0 +1,154 @@
+"""The widget's socket.io channel against the real Rasa and action servers, with python-socketio as the client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import requests
+import socketio
+
+from bot import runtime_config
+from tests.e2e.servers import running_servers
+
+RASA_PORT, ACTIONS_PORT = 14005, 14055
+REPLY_SECONDS = 30
+
+
+@pytest.fixture(scope="module")
+def rasa_url() -> Iterator[str]:
+    with running_servers(RASA_PORT, ACTIONS_PORT) as url:
+        yield url
+
+
+class Widget:
+    """A socket.io client speaking the widget's protocol; collects every bot message it receives."""
+
+    def __init__(self, url: str, origin: str | None = None) -> None:
+        self.url = url
+        self.origin = origin or url
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.received: asyncio.Queue = asyncio.Queue()
+        self.client.on("bot_uttered", self.received.put_nowait)
+        self.confirmed: asyncio.Queue = asyncio.Queue()
+        self.client.on("session_confirm", self.confirmed.put_nowait)
+
+    async def open(self, session_id: str | None = None) -> str:
+        await self.client.connect(
+            self.url, headers={"Origin": self.origin}, transports=["polling"]
+        )  # the browser tests cover WebSocket
+        await self.client.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(self.confirmed.get(), REPLY_SECONDS)
+
+    async def say(self, session_id: str, text: object, language: str = "en") -> list[dict]:
+        """Sends one message and returns the bot messages that arrive until a second passes without one."""
+        metadata = {"language": language, "page_url": "http://localhost/course/intro", "cookie": "ignored"}
+        await self.client.emit("user_uttered", {"message": text, "session_id": session_id, "customData": metadata})
+        replies = [await asyncio.wait_for(self.received.get(), REPLY_SECONDS)]
+        while True:
+            try:
+                replies.append(await asyncio.wait_for(self.received.get(), 1.0))
+            except TimeoutError:
+                return replies
+
+    async def close(self) -> None:
+        await self.client.eio.disconnect(abort=True)  # a graceful close would wait for the pending long-poll
+
+
+def conversation(coroutine_function):
+    """Runs an async test body in its own event loop (the module's servers are shared, the clients are not)."""
+    return asyncio.run(coroutine_function())
+
+
+def test_demo_page_and_embed_script_are_served(rasa_url):
+    page = requests.get(f"{rasa_url}/webhooks/webchat/", timeout=10)
+    assert page.status_code == 200 and "widget.js" in page.text
+    script = requests.get(f"{rasa_url}/webhooks/webchat/widget.js", timeout=10)
+    assert script.status_code == 200, "the widget is built by `make widget` (a prerequisite of make serve/test)"
+    assert "javascript" in script.headers["content-type"] and len(script.content) > 10_000
+
+
+def test_code_arrives_as_one_whole_message_with_its_blank_lines(rasa_url):
+    async def talk() -> list[dict]:
+        widget = Widget(rasa_url)
+        session = await widget.open()
+        try:
+            return await widget.say(session, "show me a training loop in PyTorch")
+        finally:
+            await widget.close()
+
+    replies = conversation(talk)
+    code_replies = [reply for reply in replies if "```" in reply.get("text", "")]
+    assert code_replies, replies
+    text = code_replies[0]["text"]
+    assert text.count("```") % 2 == 0, "a code fence was split across messages"
+    code = text.split("```")[1]
+    assert "\n\n" in code and "backward()" in code
+
+
+def test_session_persists_across_reconnects_and_sockets(rasa_url):
+    async def talk() -> tuple[str, str, list[dict], list[dict]]:
+        first = Widget(rasa_url)
+        session = await first.open()
+        await first.say(session, "compare PyTorch and TensorFlow")
+        await first.close()
+        again, other_tab = Widget(rasa_url), Widget(rasa_url)
+        confirmed = await again.open(session)
+        await other_tab.open(session)
+        follow_up = await again.say(session, "and for deployment?")
+        seen_by_other_tab = [await asyncio.wait_for(other_tab.received.get(), REPLY_SECONDS)]
+        await again.close()
+        await other_tab.close()
+        return session, confirmed, follow_up, seen_by_other_tab
+
+    session, confirmed, follow_up, seen_by_other_tab = conversation(talk)
+    assert confirmed == session
+    answer = " ".join(reply.get("text", "") for reply in follow_up).lower()
+    assert "pytorch" in answer and "tensorflow" in answer and "deploy" in answer
+    assert seen_by_other_tab[0] == follow_up[0]
+
+
+def test_page_language_and_url_reach_the_tracker_and_nothing_else(rasa_url):
+    async def talk() -> str:
+        widget = Widget(rasa_url)
+        session = await widget.open(f"test-{uuid.uuid4().hex}")
+        await widget.say(session, "hola", language="es")
+        await widget.close()
+        return session
+
+    session = conversation(talk)
+    database = runtime_config.DEFAULT_TRACKER_STORE.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (session,)
+        ).fetchall()
+    metadata = json.loads(rows[-1][0])["metadata"]
+    assert metadata["language"] == "es" and metadata["page_url"] == "http://localhost/course/intro"
+    assert "cookie" not in metadata, "only what the channel knows to be page metadata reaches the tracker"
+
+
+@pytest.mark.parametrize("bad", [None, 42, {"text": "hi"}, ["hi"]])
+def test_a_message_that_is_not_text_gets_a_short_reply(rasa_url, bad):
+    async def talk() -> list[dict]:
+        widget = Widget(rasa_url)
+        session = await widget.open()
+        try:
+            return await widget.say(session, bad, language="es")
+        finally:
+            await widget.close()
+
+    replies = conversation(talk)
+    assert len(replies) == 1 and "texto" in replies[0]["text"]
+
+
+def test_pages_from_other_origins_cannot_connect_by_default(rasa_url):
+    async def talk() -> None:
+        widget = Widget(rasa_url, origin="https://elsewhere.example")
+        await widget.open()
+
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        conversation(talk)
