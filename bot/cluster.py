@@ -124,12 +124,12 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
+            proxy_set_header Host $http_host;  # with the port: socket.io checks Origin against it
             proxy_read_timeout 1h;
         }}
         location / {{
             proxy_pass http://rasa;
-            proxy_set_header Host $host;
+            proxy_set_header Host $http_host;  # with the port: socket.io checks Origin against it
             proxy_read_timeout 60s;
             # A server that refuses the connection (stopped) is skipped; the request goes to the next one.
             proxy_next_upstream error non_idempotent;

@@ -4,6 +4,7 @@ servers, nginx. Run by `make test-cluster`; the server kill comes last because i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ import pytest
 import requests
 
 from bot import cluster
+from tests.widget_client import Widget
 
 BALANCER = f"http://127.0.0.1:{cluster.BALANCER_PORT}"
 SERVERS = [f"http://127.0.0.1:{port}" for port in cluster.RASA_PORTS]
@@ -68,6 +70,26 @@ def test_one_conversation_alternating_between_servers_keeps_its_context():
     assert "Keras vs PyTorch — speed" in ask(SERVERS[0], sender, "what about speed?")
     spanish = ask(SERVERS[1], sender, "¿y en cuanto a la comunidad?")
     assert "Keras vs PyTorch — comunidad" in spanish
+
+
+def test_the_widget_talks_through_the_balancer_and_keeps_its_session():
+    """Long-polling sends each request anew, so it only works when the balancer keeps a client on one server."""
+
+    async def talk() -> tuple[str, str, str, str]:
+        widget = Widget(BALANCER)
+        session = await widget.open()
+        first = await widget.say(session, "compare keras and pytorch")
+        await widget.close()
+        again = Widget(BALANCER)
+        confirmed = await again.open(session)
+        follow_up = await again.say(session, "and for debugging?")
+        await again.close()
+        return session, confirmed, first[0]["text"], follow_up[0]["text"]
+
+    session, confirmed, first, follow_up = asyncio.run(talk())
+    assert confirmed == session
+    assert "Keras vs PyTorch" in first and "Keras vs PyTorch — debugging" in follow_up
+    assert [event["text"] for event in events(session) if event["event"] == "user"][-1] == "and for debugging?"
 
 
 def test_the_tracker_lives_in_postgresql():

@@ -14,49 +14,15 @@ import socketio
 
 from bot import runtime_config
 from tests.e2e.servers import running_servers
+from tests.widget_client import REPLY_SECONDS, Widget
 
 RASA_PORT, ACTIONS_PORT = 14005, 14055
-REPLY_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
 def rasa_url() -> Iterator[str]:
     with running_servers(RASA_PORT, ACTIONS_PORT) as url:
         yield url
-
-
-class Widget:
-    """A socket.io client speaking the widget's protocol; collects every bot message it receives."""
-
-    def __init__(self, url: str, origin: str | None = None) -> None:
-        self.url = url
-        self.origin = origin or url
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.received: asyncio.Queue = asyncio.Queue()
-        self.client.on("bot_uttered", self.received.put_nowait)
-        self.confirmed: asyncio.Queue = asyncio.Queue()
-        self.client.on("session_confirm", self.confirmed.put_nowait)
-
-    async def open(self, session_id: str | None = None) -> str:
-        await self.client.connect(
-            self.url, headers={"Origin": self.origin}, transports=["polling"]
-        )  # the browser tests cover WebSocket
-        await self.client.emit("session_request", {"session_id": session_id})
-        return await asyncio.wait_for(self.confirmed.get(), REPLY_SECONDS)
-
-    async def say(self, session_id: str, text: object, language: str = "en") -> list[dict]:
-        """Sends one message and returns the bot messages that arrive until a second passes without one."""
-        metadata = {"language": language, "page_url": "http://localhost/course/intro", "cookie": "ignored"}
-        await self.client.emit("user_uttered", {"message": text, "session_id": session_id, "customData": metadata})
-        replies = [await asyncio.wait_for(self.received.get(), REPLY_SECONDS)]
-        while True:
-            try:
-                replies.append(await asyncio.wait_for(self.received.get(), 1.0))
-            except TimeoutError:
-                return replies
-
-    async def close(self) -> None:
-        await self.client.eio.disconnect(abort=True)  # a graceful close would wait for the pending long-poll
 
 
 def conversation(coroutine_function):
