@@ -79,7 +79,7 @@ serve-cluster: $(MODEL_STAMP) cluster-deps
 	$(PY) -m bot.cluster
 
 test-cluster: $(MODEL_STAMP) cluster-deps
-	$(PY) -m pytest -o addopts="-ra -p no:warnings" tests/cluster
+	$(PY) -m pytest -o addopts="-ra -p no:warnings -p no:locust" tests/cluster
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions knowledge tests
