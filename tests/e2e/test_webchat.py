@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import queue
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -118,3 +119,22 @@ def test_pages_from_other_origins_cannot_connect_by_default(rasa_url):
 
     with pytest.raises(socketio.exceptions.ConnectionError):
         conversation(talk)
+
+
+def test_the_widget_protocol_works_over_websocket(rasa_url):
+    """Sanic 21.12 on Python 3.11 closed every WebSocket right after opening it (bot/compat.py fixes that)."""
+    client = socketio.Client(reconnection=False)  # the synchronous client's WebSocket comes from websocket-client
+    confirmed: queue.Queue = queue.Queue()
+    received: queue.Queue = queue.Queue()
+    client.on("session_confirm", confirmed.put)
+    client.on("bot_uttered", received.put)
+    client.connect(rasa_url, transports=["websocket"])
+    try:
+        assert client.transport() == "websocket"
+        client.emit("session_request", {"session_id": None})
+        session = confirmed.get(timeout=REPLY_SECONDS)
+        for question, expected in (("what is keras?", "Keras"), ("and pytorch?", "PyTorch")):
+            client.emit("user_uttered", {"message": question, "session_id": session, "customData": {}})
+            assert expected in received.get(timeout=REPLY_SECONDS)["text"]
+    finally:
+        client.disconnect()
