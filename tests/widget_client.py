@@ -21,17 +21,22 @@ class Widget:
         self.confirmed: asyncio.Queue = asyncio.Queue()
         self.client.on("session_confirm", self.confirmed.put_nowait)
 
-    async def open(self, session_id: str | None = None) -> str:
+    async def open(self, session_id: str | None = None, seen: int | None = None) -> str:
         # Long-polling: python-engineio's WebSocket client needs a newer aiohttp than Rasa's; the browser tests
         # cover WebSocket.
         await self.client.connect(self.url, headers={"Origin": self.origin}, transports=["polling"])
-        await self.client.emit("session_request", {"session_id": session_id})
+        request = {"session_id": session_id} if seen is None else {"session_id": session_id, "seen": seen}
+        await self.client.emit("session_request", request)
         return await asyncio.wait_for(self.confirmed.get(), REPLY_SECONDS)
 
     async def say(self, session_id: str, text: object, language: str = "en") -> list[dict]:
         """Sends one message and returns the bot messages that arrive until a second passes without one."""
         metadata = {"language": language, "page_url": "http://localhost/course/intro", "cookie": "ignored"}
         await self.client.emit("user_uttered", {"message": text, "session_id": session_id, "customData": metadata})
+        return await self.collect()
+
+    async def collect(self) -> list[dict]:
+        """The bot messages that arrive until a second passes without one (waiting for the first)."""
         replies = [await asyncio.wait_for(self.received.get(), REPLY_SECONDS)]
         while True:
             try:

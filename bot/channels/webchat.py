@@ -1,11 +1,12 @@
 """The web widget's channel: socket.io, one whole message per bot reply, and the widget's files.
 
-Built on Rasa's SocketIOInput, with what the widget needs and Rasa 3.6's channel lacks: replies are never
-split on blank lines (that breaks code blocks), session persistence is on (`session_request` ->
-`session_confirm`, as rasa-webchat expects), only the page's declared language and URL reach the tracker as
-metadata, every message passes the guard (type, pace, length), a turn that produced no reply is answered
-with an apology, and the demo page and the embed script are served at /webhooks/webchat/ and
-/webhooks/webchat/widget.js.
+Built on Rasa's SocketIOInput, with what the widget needs and Rasa 3.6's channel lacks:
+- replies are never split on blank lines (that breaks code blocks);
+- session persistence is on (`session_request` -> `session_confirm`, as rasa-webchat expects), and a
+  reconnecting widget that says how many replies it has seen gets those its session received while it was away;
+- only the page's declared language and URL reach the tracker as metadata;
+- every message passes the guard (type, pace, length); a turn that produced no reply gets an apology;
+- the demo page and the embed script are served at /webhooks/webchat/ and /webhooks/webchat/widget.js.
 
 Cross-origin pages may connect only when listed in WEBCHAT_ALLOWED_ORIGINS (comma-separated, e.g.
 "https://docs.example.org,https://blog.example.org"); by default only pages from the server's own origin can.
@@ -24,6 +25,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -75,6 +77,11 @@ def valid_session_id(value: Any) -> str | None:
     return value if isinstance(value, str) and SESSION_ID.match(value) else None
 
 
+def _agent(blueprint_context: Any) -> Any:
+    """The Rasa agent of the app the blueprint is registered on (None before Rasa has loaded it)."""
+    return getattr(getattr(getattr(blueprint_context, "app", None), "ctx", None), "agent", None)
+
+
 class WebchatOutput(OutputChannel):
     """Sends each bot reply whole (text and its buttons in one event) to every socket of the session."""
 
@@ -92,6 +99,11 @@ class WebchatOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._emit(recipient_id, {"text": text.strip()})
+
+    async def send_notice(self, recipient_id: str, text: str) -> None:
+        """What the channel itself says (a refusal, an apology): not in the conversation's record, so never
+        replayed, and marked so the widget does not count it among the replies it has seen."""
+        await self.sio.emit(BOT_EVENT, {"text": text, "transient": True}, room=recipient_id)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
@@ -163,10 +175,14 @@ class WebchatChannel(SocketIOInput):
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = valid_session_id(requested) or uuid.uuid4().hex
+            data = data if isinstance(data, dict) else {}
+            requested = valid_session_id(data.get("session_id"))
+            session_id = requested or uuid.uuid4().hex
             await sio.enter_room(sid, session_id)
             await sio.emit("session_confirm", session_id, room=sid)
+            seen = data.get("seen")
+            if requested and isinstance(seen, int) and not isinstance(seen, bool) and seen >= 0:
+                await self._replay_missed(webchat.ctx, sid, session_id, seen)
 
         @sio.on(USER_EVENT)
         async def user_uttered(sid: str, data: Any) -> None:
@@ -174,23 +190,44 @@ class WebchatChannel(SocketIOInput):
 
         return webchat
 
+    async def _replay_missed(self, context: Any, sid: str, session_id: str, seen: int) -> None:
+        """Sends a reconnecting socket the replies its session got while it was away.
+
+        The widget counts the bot messages it has shown in this session (`seen`); the tracker holds them all.
+        """
+        agent = _agent(context)
+        try:
+            tracker = await agent.tracker_store.retrieve_full_tracker(session_id) if agent else None
+        except Exception:
+            logger.exception("Could not read the conversation of session %s to replay missed replies", session_id)
+            return
+        replies = [event for event in (tracker.events if tracker else []) if isinstance(event, BotUttered)]
+        for event in replies[seen:]:
+            quick_replies = [
+                {"content_type": "text", "title": button.get("title"), "payload": button.get("payload")}
+                for button in event.data.get("buttons") or []
+            ]
+            message = {"text": event.text or "", "replayed": True}
+            if quick_replies:
+                message["quick_replies"] = quick_replies
+            await self.sio.emit(BOT_EVENT, message, room=sid)
+
     async def _handle(self, context: Any, sid: str, data: Any, on_new_message: OnNewMessage) -> None:
         """One message from one socket; never raises, so a bad message cannot disturb the others."""
         data = data if isinstance(data, dict) else {}
         session_id = valid_session_id(data.get("session_id")) or sid  # no session: this socket's own room
         metadata = page_metadata(data.get(METADATA_KEY))
-        agent = getattr(getattr(context, "app", None), "ctx", None)
-        agent = getattr(agent, "agent", None)
+        agent = _agent(context)
         output = WebchatOutput(self.sio)
         text = data.get("message")
         if not isinstance(text, str):
             language = await reply_language(agent, session_id, metadata)
-            await output.send_text_message(session_id, channel_text("unreadable", language))
+            await output.send_notice(session_id, channel_text("unreadable", language))
             return
         verdict = self.guard.check(session_id, text)
         if not verdict.accepted:
             language = await reply_language(agent, session_id, metadata, text)
-            await output.send_text_message(session_id, channel_text(verdict.refusal, language, **verdict.values))
+            await output.send_notice(session_id, channel_text(verdict.refusal, language, **verdict.values))
             return
         message = UserMessage(verdict.text, output, session_id, input_channel=self.name(), metadata=metadata)
         try:
@@ -199,4 +236,4 @@ class WebchatChannel(SocketIOInput):
             logger.exception("The webchat message of session %s could not be handled", session_id)
         if output.sent == 0:
             language = await reply_language(agent, session_id, metadata, verdict.text)
-            await output.send_text_message(session_id, channel_text("unavailable", language))
+            await output.send_notice(session_id, channel_text("unavailable", language))

@@ -79,6 +79,28 @@ def test_session_persists_across_reconnects_and_sockets(rasa_url):
     assert seen_by_other_tab[0] == follow_up[0]
 
 
+def test_replies_sent_while_a_socket_was_away_are_replayed_when_it_returns(rasa_url):
+    async def talk() -> tuple[list[dict], list[dict], list[dict]]:
+        tab = Widget(rasa_url)
+        session = await tab.open()
+        seen = await tab.say(session, "what is keras?")
+        await tab.close()  # the link drops; meanwhile the same session gets an answer elsewhere
+        other_tab = Widget(rasa_url)
+        await other_tab.open(session)
+        missed = await other_tab.say(session, "what is pytorch?")
+        await other_tab.close()
+        back = Widget(rasa_url)
+        await back.open(session, seen=len(seen))
+        replayed = await back.collect()
+        await back.close()
+        return seen, missed, replayed
+
+    seen, missed, replayed = conversation(talk)
+    assert "Keras" in seen[0]["text"] and "PyTorch" in missed[0]["text"]
+    assert [reply["text"] for reply in replayed] == [reply["text"] for reply in missed]
+    assert all(reply.get("replayed") for reply in replayed)
+
+
 def test_page_language_and_url_reach_the_tracker_and_nothing_else(rasa_url):
     async def talk() -> str:
         widget = Widget(rasa_url)

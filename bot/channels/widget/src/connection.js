@@ -5,7 +5,8 @@ const RETRY_AFTER_SERVER_DISCONNECT_MS = 2000;
 
 export class Connection {
   /**
-   * @param {object} options server, path, getSessionId(), onSession(id), onBotMessage(msg), onStatus("connected"|"down")
+   * @param {object} options server, path, getSessionId(), getRepliesSeen(), onSession(id), onBotMessage(msg),
+   *   onStatus("connected"|"down")
    */
   constructor(options) {
     this.options = options;
@@ -36,7 +37,9 @@ export class Connection {
 
   requestSession() {
     this.confirmed = false;
-    this.socket.emit("session_request", { session_id: this.options.getSessionId() });
+    // `seen`: the server replays the session's replies beyond that count, those sent while the link was down.
+    const request = { session_id: this.options.getSessionId(), seen: this.options.getRepliesSeen() };
+    this.socket.emit("session_request", request);
   }
 
   confirm(data) {

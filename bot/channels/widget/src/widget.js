@@ -71,6 +71,7 @@ export class ChatWidget {
       server: config.server,
       path: config.path,
       getSessionId: () => this.history.sessionId,
+      getRepliesSeen: () => this.history.repliesSeen,
       onSession: (id) => this.history.setSession(id),
       onBotMessage: (message) => this.receive(message),
       onStatus: (status) => this.setStatus(status),
@@ -239,6 +240,7 @@ export class ChatWidget {
     this.hideTyping();
     const text = typeof message.text === "string" ? message.text : "";
     const replies = repliesOf(message);
+    if (!message.transient) this.history.countReply();
     if (!text && !replies.length) return;
     this.removeReplies();
     const node = this.showBot(text, replies);
