@@ -226,7 +226,9 @@ class WebchatChannel(SocketIOInput):
             return
         verdict = self.guard.check(session_id, text)
         if not verdict.accepted:
-            language = await reply_language(agent, session_id, metadata, text)
+            # No language detection for a sender over the limit: it would spend the CPU the limit protects.
+            detect = None if verdict.refusal == "rate_limited" else text
+            language = await reply_language(agent, session_id, metadata, detect)
             await output.send_notice(session_id, channel_text(verdict.refusal, language, **verdict.values))
             return
         message = UserMessage(verdict.text, output, session_id, input_channel=self.name(), metadata=metadata)
