@@ -8,6 +8,13 @@
 | KNOWLEDGE_DB_URL   | sqlite:///knowledge/build/kb.sqlite       | read by the action server (knowledge.paths)    |
 | SLACK_BOT_TOKEN,   | (Slack off)                               | both set: Slack events at /webhooks/slack/webhook |
 | SLACK_SIGNING_SECRET, SLACK_API_URL | https://slack.com/api/    | (bot.channels.slack; secrets stay in the env)  |
+| RASA_API_TOKEN     | (API off)                                 | set: Rasa's HTTP API is on, needing this token |
+| ACTION_TIMEOUT_SECONDS | 3                                     | wait for an action, then apologise (rasa_cli)  |
+| MAX_MESSAGE_CHARS  | 2000                                      | longer messages get a polite refusal (guard)   |
+| RATE_LIMIT         | 30/minute                                 | per sender on REST and the widget (guard)      |
+
+The files written under run/ hold no Slack secret and no API token; a database password from TRACKER_STORE_URL
+or LOCK_STORE_URL does go into run/endpoints-<port>.yml, which only its owner can read.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / "run"
 DEFAULT_TRACKER_STORE = f"sqlite:///{RUN_DIR / 'trackers.sqlite'}"
+API_TOKEN_VARIABLE = "RASA_API_TOKEN"
 
 
 def tracker_store(url: str) -> dict[str, Any]:
@@ -54,7 +62,11 @@ def lock_store(url: str) -> dict[str, Any]:
 
 def endpoints(actions_port: int) -> dict[str, Any]:
     settings: dict[str, Any] = {
-        "action_endpoint": {"url": os.environ.get("ACTION_SERVER_URL") or f"http://localhost:{actions_port}/webhook"},
+        "action_endpoint": {
+            "url": os.environ.get("ACTION_SERVER_URL") or f"http://localhost:{actions_port}/webhook",
+            # Only actions that need the domain get it with each call (Rasa sends validate_* actions theirs).
+            "enable_selective_domain": True,
+        },
         "tracker_store": tracker_store(os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE),
     }
     if os.environ.get("LOCK_STORE_URL"):
@@ -77,7 +89,8 @@ def write(rasa_port: int, actions_port: int) -> tuple[Path, Path]:
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     endpoints_file = RUN_DIR / f"endpoints-{rasa_port}.yml"
     credentials_file = RUN_DIR / f"credentials-{rasa_port}.yml"
-    endpoints_file.write_text(yaml.safe_dump(endpoints(actions_port), sort_keys=False), encoding="utf-8")
-    credentials_file.write_text(yaml.safe_dump(credentials(), sort_keys=False), encoding="utf-8")
-    credentials_file.chmod(0o600)
+    for path, settings in ((endpoints_file, endpoints(actions_port)), (credentials_file, credentials())):
+        path.touch(mode=0o600)
+        path.chmod(0o600)
+        path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     return endpoints_file, credentials_file

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+import jsonschema
+import pytest
+
 from bot import compat
 
 
@@ -23,3 +26,14 @@ def test_sanic_websockets_get_an_asyncio_whose_wait_takes_coroutines():
 
     assert asyncio.run(race()) == "frame"
     assert impl.asyncio.Future is asyncio.Future  # everything else is the real asyncio
+
+
+def test_action_results_are_validated_as_rasa_does_with_the_schema_checked_once():
+    from rasa.core.actions.action import RemoteAction
+
+    compat.apply()
+    action = RemoteAction("action_define", None)
+    good = {"events": [{"event": "slot", "name": "topic", "value": "definition"}], "responses": [{"text": "hi"}]}
+    assert action._validate_action_result(good) is True
+    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": [{"event": "slot", "name": 3}], "responses": "not a list"})
