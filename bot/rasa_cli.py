@@ -62,11 +62,11 @@ def with_api_token(argv: list[str], environ: Mapping[str, str] = os.environ) -> 
 def prepare(environ: Mapping[str, str] = os.environ) -> None:
     """Everything this entry point changes in Rasa, before Rasa parses its arguments."""
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    compat.apply()  # first: one of its fixes must come before anything imports spaCy
     import rasa.telemetry
 
     rasa.telemetry.initialize_error_reporting = lambda: None
     set_action_timeout(action_timeout(environ))
-    compat.apply()
 
 
 def main() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 
 import jsonschema
 import pytest
@@ -13,7 +15,7 @@ from bot import compat
 def test_sanic_websockets_get_an_asyncio_whose_wait_takes_coroutines():
     from sanic.server.websockets import impl
 
-    compat.apply()
+    compat.let_sanic_websockets_receive()
 
     async def receive() -> str:
         return "frame"
@@ -31,9 +33,17 @@ def test_sanic_websockets_get_an_asyncio_whose_wait_takes_coroutines():
 def test_action_results_are_validated_as_rasa_does_with_the_schema_checked_once():
     from rasa.core.actions.action import RemoteAction
 
-    compat.apply()
+    compat.validate_action_results_with_a_checked_schema()
     action = RemoteAction("action_define", None)
     good = {"events": [{"event": "slot", "name": "topic", "value": "definition"}], "responses": [{"text": "hi"}]}
     assert action._validate_action_result(good) is True
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"event": "slot", "name": 3}], "responses": "not a list"})
+
+
+def test_the_rasa_process_never_loads_pytorch():
+    """In a process of its own: the test process itself may need PyTorch."""
+    script = "from bot import rasa_cli; rasa_cli.prepare(); import spacy, sys; print(sys.modules['torch'])"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "None"

@@ -12,7 +12,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.language import GUESS_KEY
-from bot.nlu.spacy_pipelines import DEFAULT_LANGUAGE, analyse
+from bot.nlu.spacy_pipelines import DEFAULT_LANGUAGE, SUPPORTED, analyse, pipeline
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -36,6 +36,8 @@ class BilingualSpacyTokenizer(Tokenizer):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> BilingualSpacyTokenizer:
+        for lang in SUPPORTED:  # load the lemma tables now, not during the first user's message (~3 s)
+            pipeline(lang)
         return cls(config)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
