@@ -18,7 +18,7 @@ MODEL_STAMP := models/.trained
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) \
 	knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml
 
-.PHONY: setup kb train widget chat serve test measure lint lock clean cluster-deps serve-cluster test-cluster
+.PHONY: setup kb train widget chat serve test evaluate bench measure lint lock clean cluster-deps serve-cluster test-cluster
 
 setup: $(VENV)/.installed
 
@@ -66,6 +66,14 @@ serve: $(MODEL_STAMP) widget
 
 test: $(MODEL_STAMP) widget lint
 	$(PY) -m pytest
+
+# Trains our config and Rasa's default on the same data, scores both on tests/nlu and tests/stories: reports/.
+evaluate: $(VENV)/.installed | $(KB)
+	$(PY) -m bot.quality.evaluate
+
+# Our servers (as `make serve`) and a `rasa init` bot under 1, 10 and 50 simulated users: reports/bench.md.
+bench: $(MODEL_STAMP) widget
+	$(PY) -m bot.quality.bench
 
 # PostgreSQL, Redis and nginx from Debian's packages, installed only when missing.
 cluster-deps:

@@ -1,0 +1,1 @@
+"""How good and how fast the bot is: held-out NLU evaluation (`make evaluate`) and load benchmark (`make bench`)."""

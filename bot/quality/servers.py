@@ -1,0 +1,126 @@
+"""The servers `make bench` measures: started as `make serve` starts them, timed to their first answer, weighed.
+
+Our bot runs as `python -m bot.serve` (what `make serve` runs: action server + Rasa server); the baseline is
+an untouched `rasa init` bot under `rasa run` (its own model, REST channel, no action server).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import requests
+
+from bot import serve
+
+# Shared libraries that show a process has imported PyTorch or TensorFlow.
+HEAVY_LIBRARIES = {"torch": "libtorch", "tensorflow": "libtensorflow"}
+
+
+@dataclass
+class Bot:
+    name: str
+    url: str
+    process: object  # subprocess.Popen
+    started: float
+    first_answer_seconds: float | None = None
+    parts: dict[str, psutil.Process] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        serve.stop({self.name: self.process})
+
+
+def start_ours(rasa_port: int, actions_port: int, tracker_db: Path) -> Bot:
+    """`make serve`'s command on other ports, with its own SQLite tracker store."""
+    command = [sys.executable, "-m", "bot.serve", "--rasa-port", str(rasa_port), "--actions-port", str(actions_port)]
+    env = {"TRACKER_STORE_URL": f"sqlite:///{tracker_db}"}
+    started = time.monotonic()
+    process = serve.launch(f"bench-ours-{rasa_port}", command, log=True, env=env)
+    return Bot("ours", f"http://localhost:{rasa_port}", process, started)
+
+
+def start_baseline(project: Path, model: Path, port: int) -> Bot:
+    command = [sys.executable, "-m", "bot.rasa_cli", "run", "--model", str(model), "--port", str(port)]
+    command += ["--credentials", str(project / "credentials.yml"), "--endpoints", str(project / "endpoints.yml")]
+    started = time.monotonic()
+    process = serve.launch(f"bench-baseline-{port}", command, log=True)
+    return Bot("baseline", f"http://localhost:{port}", process, started)
+
+
+def answer(url: str, sender: str, message: str, timeout: float = 60) -> list[dict]:
+    response = requests.post(
+        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=timeout
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def wait_for_first_answer(bot: Bot, limit: float = 300) -> float:
+    """Seconds from launching the process until a REST message gets a non-empty reply."""
+    while time.monotonic() - bot.started < limit:
+        if bot.process.poll() is not None:
+            raise RuntimeError(f"the {bot.name} server stopped while starting; see {serve.LOG_DIR}")
+        try:
+            if answer(bot.url, "bench-first-answer", "hi", timeout=10):
+                bot.first_answer_seconds = time.monotonic() - bot.started
+                bot.parts = find_parts(bot)
+                return bot.first_answer_seconds
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the {bot.name} server gave no answer within {limit:.0f} s; see {serve.LOG_DIR}")
+
+
+def find_parts(bot: Bot) -> dict[str, psutil.Process]:
+    """The Rasa server and (ours) the action server among the launched process and its children."""
+    root = psutil.Process(bot.process.pid)
+    parts = {}
+    for process in [root, *root.children(recursive=True)]:
+        command = " ".join(process.cmdline())
+        if "bot.rasa_cli run" in command:
+            parts["rasa"] = process
+        elif "-m actions" in command:
+            parts["actions"] = process
+    return parts
+
+
+def tree(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def rss_bytes(process: psutil.Process) -> int:
+    """Resident memory of a process and all its children."""
+    total = 0
+    for member in tree(process):
+        try:
+            total += member.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for process in processes:
+        for member in tree(process):
+            try:
+                times = member.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+    return total
+
+
+def heavy_libraries(process: psutil.Process) -> list[str]:
+    """Which of PyTorch and TensorFlow the process has loaded (read from its memory map)."""
+    try:
+        paths = {mapping.path for member in tree(process) for mapping in member.memory_maps()}
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return ["unknown"]
+    return sorted(name for name, library in HEAVY_LIBRARIES.items() if any(library in path for path in paths))

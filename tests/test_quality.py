@@ -1,0 +1,192 @@
+"""`make evaluate` and `make bench` on tiny sizes (so their code cannot rot), the held-out data's rules, the metrics.
+
+No test here asserts a timing or a score: those depend on the machine and are reported, not pinned.
+The tiny evaluation (two trainings of one epoch on a few examples) and the tiny benchmark (real servers on
+ports 18205/18255 and 18305, one user for a few seconds) start together and run side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.quality import baseline, heldout
+from bot.quality.metrics import entity_scores, macro_f1, nlu_summary, out_of_scope_recall, story_accuracy
+from bot.quality.score import story_language
+from bot.quality.training import ROOT, quiet_env
+
+TIMEOUT_SECONDS = 600
+
+
+def _start(module: str, *args: str, work: Path) -> subprocess.Popen:
+    log = (work / f"{module.rsplit('.', 1)[-1]}.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args], cwd=ROOT, env=quiet_env(), stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+@pytest.fixture(scope="module")
+def tiny_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Both tiny runs, started at once; each one's report folder."""
+    root = tmp_path_factory.mktemp("quality")
+    out = {"evaluate": root / "evaluate-reports", "bench": root / "bench-reports"}
+    processes = {
+        "evaluate": _start(
+            "bot.quality.evaluate", "--tiny", "--out", str(out["evaluate"]), "--work", str(root / "ev"), work=root
+        ),
+        "bench": _start(
+            "bot.quality.bench", "--tiny", "--no-train-ours", "--users", "1", "--duration", "3",
+            "--ports", "18205", "18255", "18305", "--out", str(out["bench"]), "--work", str(root / "bench"),
+            work=root,
+        ),
+    }  # fmt: skip
+    for name, process in processes.items():
+        try:
+            code = process.wait(TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = "timeout"
+        log = (root / f"{name}.log").read_text(errors="replace")
+        assert code == 0, f"{name} failed ({code}):\n{log[-4000:]}"
+    return out
+
+
+# --- held-out data -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", heldout.LANGUAGES)
+def test_held_out_examples_never_appear_in_the_training_data(language):
+    assert heldout.seen_in_training(heldout.held_out(language), heldout.training()) == []
+
+
+@pytest.mark.parametrize("language", heldout.LANGUAGES)
+def test_every_intent_has_enough_held_out_examples_including_out_of_scope(language):
+    examples = heldout.held_out(language)
+    trained_intents = {example.intent for example in heldout.load_examples(heldout.TRAINING_DIR / f"{language}.yml")}
+    assert set(heldout.counts_per_intent(examples)) == trained_intents
+    assert heldout.OUT_OF_SCOPE in trained_intents
+    assert heldout.too_few(examples) == {}
+
+
+def test_overlap_check_ignores_case_punctuation_and_spacing():
+    held = [heldout.Example("What is  Keras?", "ask_definition")]
+    assert heldout.seen_in_training(held, [heldout.Example("what is keras", "ask_definition")]) == ["What is  Keras?"]
+    assert heldout.seen_in_training(held, [heldout.Example("what is pytorch", "ask_definition")]) == []
+
+
+def test_annotated_examples_give_plain_text_and_entity_spans():
+    example = heldout.parse_annotated('[pytroch](framework) vs [tf]{"entity": "framework"}', "compare")
+    assert example.text == "pytroch vs tf"
+    assert [(e.entity, example.text[e.start : e.end]) for e in example.entities] == [
+        ("framework", "pytroch"),
+        ("framework", "tf"),
+    ]
+
+
+# --- metrics -------------------------------------------------------------------------------------------------
+
+
+def _prediction(intent: str, predicted: str, entities=(), found=()) -> dict:
+    return {"intent": intent, "predicted": predicted, "entities": list(entities), "predicted_entities": list(found)}
+
+
+def test_metrics_count_fallback_as_a_miss_and_out_of_scope_apart():
+    predictions = [
+        _prediction("greet", "greet"),
+        _prediction("greet", "nlu_fallback"),
+        _prediction("out_of_scope", "out_of_scope"),
+        _prediction("out_of_scope", "greet"),
+    ]
+    summary = nlu_summary(predictions)
+    assert summary["intent_accuracy"] == 0.5
+    assert summary["fallbacks"] == 1
+    assert out_of_scope_recall(predictions) == 0.5
+    assert summary["in_scope_accuracy"] == 0.5
+    # greet: precision 1/2, recall 1/2; out_of_scope: precision 1, recall 1/2 -> F1 0.5 and 2/3
+    assert macro_f1(predictions) == pytest.approx((0.5 + 2 / 3) / 2)
+
+
+def test_entity_f1_needs_type_and_exact_span():
+    predictions = [
+        _prediction("compare", "compare", [["framework", 0, 5], ["framework", 9, 11]], [["framework", 0, 5]]),
+        _prediction("ask_fact", "ask_fact", [["aspect", 3, 8]], [["task", 3, 8], ["framework", 10, 12]]),
+    ]
+    scores = entity_scores(predictions)
+    assert (scores["precision"], scores["recall"]) == (pytest.approx(1 / 3), pytest.approx(1 / 3))
+
+
+def test_stories_are_grouped_by_the_language_in_their_name():
+    assert [story_language(n) for n in ("código y seguimiento (es)", "greet (en)", "facts in both")] == [
+        "es",
+        "en",
+        "mixed",
+    ]
+    stories = [
+        {"language": "en", "passed": True},
+        {"language": "en", "passed": False},
+        {"language": "es", "passed": True},
+    ]
+    assert story_accuracy(stories, "en") == (1, 2)
+    assert story_accuracy(stories) == (2, 3)
+
+
+def test_baseline_is_what_rasa_init_writes(tmp_path):
+    config = yaml.safe_load(baseline.baseline_config(tmp_path / "config.yml").read_text())
+    assert not config.get("pipeline") and not config.get("policies")  # Rasa fills in its defaults
+    tiny = yaml.safe_load(baseline.baseline_config(tmp_path / "tiny.yml", epochs=1).read_text())
+    assert {c["name"]: c.get("epochs") for c in tiny["pipeline"]}["DIETClassifier"] == 1
+    project = baseline.create_init_bot(tmp_path / "init")
+    assert {"config.yml", "domain.yml", "data", "credentials.yml"} <= {p.name for p in project.iterdir()}
+
+
+# --- the tiny runs -------------------------------------------------------------------------------------------
+
+
+def test_evaluation_report_has_both_configurations_side_by_side_per_language(tiny_runs):
+    out = tiny_runs["evaluate"]
+    report = (out / "evaluation.md").read_text(encoding="utf-8")
+    header = "| metric | en ours | en Rasa default | es ours | es Rasa default |"
+    assert header in report
+    for metric in ("intent accuracy", "macro-F1", "entity F1", "out-of-scope recall", "test stories (e2e)"):
+        assert f"| {metric} |" in report
+    assert "![confusion matrices](confusion_matrices.png)" in report
+    assert (out / "confusion_matrices.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    summary = json.loads((out / "evaluation.json").read_text())["summary"]
+    for name in ("ours", "default"):
+        for language in heldout.LANGUAGES:
+            figures = summary[name]["nlu"][language]
+            assert 0.0 <= figures["intent_accuracy"] <= 1.0 and 0.0 <= figures["entity"]["f1"] <= 1.0
+        passed, total = summary[name]["stories_all"]
+        assert total == len(yaml.safe_load((ROOT / "tests/stories/test_stories.yml").read_text())["stories"])
+
+
+def test_bench_report_has_every_figure_with_its_ratio_to_rasa_init(tiny_runs):
+    out = tiny_runs["bench"]
+    report = (out / "bench.md").read_text(encoding="utf-8")
+    assert "| figure | ours | rasa init | ours / rasa init |" in report
+    for figure in ("p50 latency", "p95 latency", "p99 latency", "messages per second", "errors"):
+        assert f"| 1 user: {figure}" in report
+    for figure in ("Rasa server RSS", "action server RSS", "start to first answer", "training time"):
+        assert f"| {figure}" in report
+    assert (out / "bench_latency.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    results = json.loads((out / "bench.json").read_text())
+    level = results["levels"][0]
+    for bot in ("ours", "baseline"):
+        assert level[bot]["messages"] > 0
+        assert results["first_answer_s"][bot] > 0
+    assert set(results["memory_mb"]["ours"]) == {"rasa", "actions"}
+    assert results["memory_mb"]["ours"]["rasa"] > results["memory_mb"]["ours"]["actions"] > 0
+
+
+def test_every_simulated_message_is_text():
+    # YAML reads a bare `yes` or `no` as a boolean; the bot would then get `true` instead of a message.
+    sets = yaml.safe_load((ROOT / "bot" / "quality" / "conversations.yml").read_text(encoding="utf-8"))
+    assert set(sets) == {"conversations", "rasa_init_conversations"}
+    for conversations in sets.values():
+        for conversation in conversations:
+            assert conversation["messages"] and all(isinstance(m, str) and m for m in conversation["messages"])
