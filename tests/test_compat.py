@@ -47,3 +47,16 @@ def test_the_rasa_process_never_loads_pytorch():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "None"
+
+
+def test_the_sqlite_tracker_store_is_in_wal_mode_and_no_other_database_is_touched(tmp_path, monkeypatch):
+    from sqlalchemy import create_engine
+
+    trackers, other = tmp_path / "trackers.sqlite", tmp_path / "knowledge.sqlite"
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{trackers}")
+    compat.sqlite_trackers_in_wal_mode()
+    modes = {}
+    for path in (trackers, other):
+        with create_engine(f"sqlite:///{path}").connect() as connection:
+            modes[path.name] = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    assert modes == {"trackers.sqlite": "wal", "knowledge.sqlite": "delete"}
