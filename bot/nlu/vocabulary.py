@@ -33,6 +33,12 @@ def _max_typos(word: str) -> int:
     return 1 if len(word) <= 6 else 2
 
 
+def _lemma_is_a_form_of(surface: str, lemma: str) -> bool:
+    """Whether a term may also match by its lemma. The lookup tables give some words an unrelated lemma ("ai"
+    -> "have", "was" -> "be"); matching those by lemma would find the term in every "what's" or "when is"."""
+    return lemma[:2] == surface.lower()[:2]
+
+
 def knowledge_terms(knowledge_db: str | None) -> list[Any]:
     """The knowledge base's terms for the entity types the NLU extracts."""
     return [term for term in KnowledgeStore(knowledge_db).terms() if term.entity in ENTITY_TYPES]
@@ -57,7 +63,10 @@ class Vocabulary:
         for term in terms:
             for lang in SUPPORTED if term.language == "*" else (term.language,):
                 tokens = analyse(term.phrase, lang)
-                for key in {" ".join(t[2] for t in tokens), " ".join(t[0].lower() for t in tokens)}:
+                keys = {" ".join(t[0].lower() for t in tokens)}
+                if all(_lemma_is_a_form_of(surface, lemma) for surface, _, lemma in tokens):
+                    keys.add(" ".join(t[2] for t in tokens))
+                for key in keys:
                     if [term.entity, term.value] not in phrases[lang][key]:
                         phrases[lang][key].append([term.entity, term.value])
             if term.fuzzy and " " not in term.phrase and len(term.phrase) >= MIN_FUZZY_LENGTH:
