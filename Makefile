@@ -18,7 +18,7 @@ MODEL_STAMP := models/.trained
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) \
 	knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml
 
-.PHONY: setup kb train widget chat serve test evaluate bench measure lint lock clean cluster-deps serve-cluster test-cluster
+.PHONY: setup kb train widget chat serve test evaluate bench soak measure lint lock clean cluster-deps serve-cluster test-cluster
 
 setup: $(VENV)/.installed
 
@@ -74,6 +74,10 @@ evaluate: $(VENV)/.installed | $(KB)
 # Our servers (as `make serve`) and a `rasa init` bot under 1, 10 and 50 simulated users: reports/bench.md.
 bench: $(MODEL_STAMP) widget
 	$(PY) -m bot.quality.bench
+
+# 50 conversations at once over REST for 5 minutes (make test runs the same test with 10 users for 30 s).
+soak: $(MODEL_STAMP)
+	SOAK_USERS=$${SOAK_USERS:-50} SOAK_SECONDS=$${SOAK_SECONDS:-300} $(PY) -m pytest tests/e2e/test_soak.py
 
 # PostgreSQL, Redis and nginx from Debian's packages, installed only when missing.
 cluster-deps:

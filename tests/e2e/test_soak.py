@@ -1,0 +1,134 @@
+"""Many conversations at once over REST, for a while: none loses or swaps a reply, memory stays flat, no error.
+
+`make test` runs it short (SOAK_USERS=10, SOAK_SECONDS=30); `make soak` runs the full 50 users for 5 minutes.
+Each simulated user waits 2.5-3.5 s before its next message, a human pace that stays under the default
+per-sender rate limit (30 a minute), so the servers run exactly as configured for real users.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import aiohttp
+import psutil
+import pytest
+
+from tests.e2e.servers import ServerSet, server_set
+
+RASA_PORT, ACTIONS_PORT = 19305, 19355
+USERS = int(os.environ.get("SOAK_USERS", "10"))
+SECONDS = float(os.environ.get("SOAK_SECONDS", "30"))
+THINK_SECONDS = (2.5, 3.5)
+WARM_UP_SHARE = 0.25
+# Resident memory may grow this much between the end of the warm-up and the end of the run: the SQLite
+# tracker store's page cache and Python's allocator grow a little with every stored conversation; a leak
+# that kept each turn's objects would grow far faster (tens of MB a minute at this pace).
+MEMORY_GROWTH_LIMIT = 0.10
+NAMES = {"pytorch": "PyTorch", "keras": "Keras", "tensorflow": "TensorFlow"}
+
+
+def script(framework: str, other: str) -> list[tuple[str, list[str]]]:
+    """One round of a user's conversation: (message, words its reply must contain). The follow-up only makes
+    sense in this conversation: its answer must name this user's two frameworks."""
+    name, other_name = NAMES[framework], NAMES[other]
+    return [
+        (f"what is {name}?", [name]),
+        (f"compare {name} and {other_name}", [name, other_name]),
+        ("and for deployment?", [name, other_name, "deploy"]),
+        (f"show me a training loop in {name}", [name, "```"]),
+        ("thanks!", []),
+    ]
+
+
+@dataclass
+class Outcome:
+    turns: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+async def converse(session: aiohttp.ClientSession, url: str, user: int, deadline: float, outcome: Outcome) -> None:
+    frameworks = list(NAMES)
+    framework, other = frameworks[user % 3], frameworks[(user + 1) % 3]
+    sender = f"soak-{user}-{uuid.uuid4().hex[:8]}"
+    rounds = script(framework, other)
+    while time.monotonic() < deadline:
+        for message, expected in rounds:
+            try:
+                async with session.post(url, json={"sender": sender, "message": message}) as response:
+                    replies = await response.json() if response.status == 200 else None
+            except (TimeoutError, aiohttp.ClientError) as error:
+                outcome.problems.append(f"{sender}: {message!r} -> {error!r}")
+                return
+            text = "\n".join(reply.get("text") or "" for reply in replies or [])
+            outcome.turns += 1
+            if not text:
+                outcome.problems.append(f"{sender}: {message!r} -> status {response.status}, no reply")
+            missing = [word for word in expected if word.lower() not in text.lower()]
+            if missing:
+                outcome.problems.append(f"{sender}: {message!r} -> reply lacks {missing}: {text[:120]!r}")
+            await asyncio.sleep(random.uniform(*THINK_SECONDS))
+
+
+def resident_mb(processes: dict) -> float:
+    """Resident memory of both servers with their children, in MB."""
+    total = 0
+    for process in processes.values():
+        root = psutil.Process(process.pid)
+        for member in [root, *root.children(recursive=True)]:
+            try:
+                total += member.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+    return total / 2**20
+
+
+async def soak(servers: ServerSet) -> tuple[Outcome, list[tuple[float, float]]]:
+    outcome, samples = Outcome(), []
+    started = time.monotonic()
+    deadline = started + SECONDS
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        url = f"{servers.url}/webhooks/rest/webhook"
+        users = [asyncio.create_task(converse(session, url, user, deadline, outcome)) for user in range(USERS)]
+        while not all(task.done() for task in users):
+            samples.append((time.monotonic() - started, resident_mb(servers.processes)))
+            await asyncio.sleep(2)
+        await asyncio.gather(*users)
+    return outcome, samples
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory) -> Iterator[ServerSet]:
+    with server_set(RASA_PORT, ACTIONS_PORT, tmp_path_factory.mktemp("soak-logs")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def result(servers):
+    return asyncio.run(soak(servers))
+
+
+def test_every_reply_arrives_and_belongs_to_its_own_conversation(result):
+    outcome, _ = result
+    expected_turns = USERS * SECONDS / (sum(THINK_SECONDS) / 2 + 0.5) * 0.5  # at least half a human pace
+    assert outcome.turns >= expected_turns, f"only {outcome.turns} turns in {SECONDS:g} s for {USERS} users"
+    assert not outcome.problems, f"{len(outcome.problems)} problems, e.g.:\n" + "\n".join(outcome.problems[:10])
+
+
+def test_memory_is_flat_after_the_warm_up(result):
+    _, samples = result
+    after_warm_up = [mb for at, mb in samples if at >= SECONDS * WARM_UP_SHARE]
+    assert len(after_warm_up) >= 4, samples
+    baseline, final = after_warm_up[0], max(after_warm_up[-3:])
+    assert final <= baseline * (1 + MEMORY_GROWTH_LIMIT), f"{baseline:.0f} MB -> {final:.0f} MB: {samples}"
+
+
+def test_no_error_in_the_server_logs(servers, result):
+    problems = [line for line in servers.logs().splitlines() if " ERROR " in line or line.startswith("Traceback")]
+    assert not problems, "\n".join(problems[:20])
