@@ -20,7 +20,7 @@ from bot.quality.metrics import entity_scores, macro_f1, nlu_summary, out_of_sco
 from bot.quality.score import story_language
 from bot.quality.training import ROOT, quiet_env
 
-TIMEOUT_SECONDS = 600
+TIMEOUT_SECONDS = 1200  # a guard only: on a busy 2-core machine the tiny runs took up to 10 min
 
 
 def _start(module: str, *args: str, work: Path) -> subprocess.Popen:

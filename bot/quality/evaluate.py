@@ -221,7 +221,7 @@ def write_report(out: Path, summary: dict[str, Any], scores: dict, run: dict[str
     entity = {lang: summary["ours"]["nlu"][lang]["entity"] for lang in heldout.LANGUAGES}
     text = f"""# NLU and dialogue evaluation (`make evaluate`)
 
-{run["when"]}; {machine_line()}; {code_version()};
+{run["when"]}; {machine_line()}; {run.get("code") or code_version()};
 {"**tiny run** (a few examples, 1 epoch)" if run["tiny"] else "full run"}.
 Both configurations were trained from scratch on the same data ({run["sizes"]}) and scored on the
 held-out examples of `tests/nlu` (never trained on) and the end-to-end test stories of
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="a few examples and one epoch (for tests)")
     parser.add_argument("--sequential", action="store_true", help="train one configuration after the other")
     args = parser.parse_args(argv)
-    started = time.monotonic()
+    started, code = time.monotonic(), code_version()  # the code trained
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     plan = prepare(args.work, args.tiny)
@@ -281,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     plot_confusion(scores, args.out / "confusion_matrices.png")
     run = {
         "when": now(),
+        "code": code,
         "tiny": args.tiny,
         "sequential": args.sequential,
         "training": training,
