@@ -18,7 +18,7 @@ MODEL_STAMP := models/.trained
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) \
 	knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml
 
-.PHONY: setup kb train widget chat serve test evaluate bench soak measure lint lock clean cluster-deps serve-cluster test-cluster
+.PHONY: setup kb train widget chat serve test evaluate bench soak measure lint lock clean browser-deps cluster-deps serve-cluster test-cluster
 
 setup: $(VENV)/.installed
 
@@ -64,7 +64,7 @@ chat: $(MODEL_STAMP)
 serve: $(MODEL_STAMP) widget
 	$(PY) -m bot.serve
 
-test: $(MODEL_STAMP) widget lint
+test: $(MODEL_STAMP) widget browser-deps lint
 	$(PY) -m pytest
 
 # Trains our config and Rasa's default on the same data, scores both on tests/nlu and tests/stories: reports/.
@@ -78,6 +78,10 @@ bench: $(MODEL_STAMP) widget
 # 50 conversations at once over REST for 5 minutes (make test runs the same test with 10 users for 30 s).
 soak: $(MODEL_STAMP)
 	SOAK_USERS=$${SOAK_USERS:-50} SOAK_SECONDS=$${SOAK_SECONDS:-300} $(PY) -m pytest tests/e2e/test_soak.py
+
+# Debian's Chromium for the widget's browser tests (Playwright drives it; it never downloads a browser).
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # PostgreSQL, Redis and nginx from Debian's packages, installed only when missing.
 cluster-deps:
