@@ -1,6 +1,10 @@
 """Run the action server and the Rasa server in the foreground; Ctrl-C (or either one dying) stops both.
 
 Usage: python -m bot.serve [--rasa-port 5005] [--actions-port 5055]
+
+Rasa's HTTP management API (/conversations, /model, ...) is off unless RASA_API_TOKEN is set; then it is on
+and every call needs that token (`?token=...`). bot.rasa_cli reads the token from the environment, so it is
+never on a command line or in a file.
 """
 
 from __future__ import annotations
@@ -33,12 +37,14 @@ def actions_command(actions_port: int) -> list[str]:
 def rasa_command(rasa_port: int, actions_port: int) -> list[str]:
     """`rasa run` with endpoints and channels written from the environment for this server."""
     endpoints_file, credentials_file = runtime_config.write(rasa_port, actions_port)
+    api = ["--enable-api"] if os.environ.get(runtime_config.API_TOKEN_VARIABLE) else []
     return [
         sys.executable, "-m", "bot.rasa_cli", "run",
         "--model", str(MODEL),
         "--port", str(rasa_port),
         "--credentials", str(credentials_file),
         "--endpoints", str(endpoints_file),
+        *api,
     ]  # fmt: skip
 
 
@@ -46,10 +52,12 @@ def commands(rasa_port: int, actions_port: int) -> dict[str, list[str]]:
     return {"actions": actions_command(actions_port), "rasa": rasa_command(rasa_port, actions_port)}
 
 
-def launch(name: str, command: list[str], log: bool, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start one server in its own process group; with `log`, its output goes to run/logs/<name>.log."""
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    output = (LOG_DIR / f"{name}.log").open("w") if log else None
+def launch(
+    name: str, command: list[str], log: bool, env: dict[str, str] | None = None, log_dir: Path = LOG_DIR
+) -> subprocess.Popen:
+    """Start one server in its own process group; with `log`, its output goes to <log_dir>/<name>.log."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    output = (log_dir / f"{name}.log").open("w") if log else None
     return subprocess.Popen(
         command,
         cwd=ROOT,
@@ -60,11 +68,15 @@ def launch(name: str, command: list[str], log: bool, env: dict[str, str] | None 
     )
 
 
-def start(rasa_port: int = 5005, actions_port: int = 5055, log: bool = False) -> dict[str, subprocess.Popen]:
-    """Start both servers; with `log`, their output goes to run/logs/<name>.log."""
+def start(
+    rasa_port: int = 5005, actions_port: int = 5055, log: bool = False, log_dir: Path = LOG_DIR
+) -> dict[str, subprocess.Popen]:
+    """Start both servers; with `log`, their output goes to <log_dir>/<name>.log."""
     if not MODEL.exists():
         raise SystemExit(f"No trained model at {MODEL.relative_to(ROOT)}: run `make train` first.")
-    return {name: launch(name, command, log) for name, command in commands(rasa_port, actions_port).items()}
+    return {
+        name: launch(name, command, log, log_dir=log_dir) for name, command in commands(rasa_port, actions_port).items()
+    }
 
 
 def stop(processes: dict[str, subprocess.Popen], timeout: float = 15.0) -> None:

@@ -12,8 +12,10 @@ Settings, from the environment of the Rasa server:
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,16 +57,19 @@ class InputGuard:
     def __init__(self, max_chars: int = DEFAULT_MAX_CHARS, rate_limit: str = DEFAULT_RATE_LIMIT, redis_url: str = ""):
         self.max_chars = max_chars
         self.rate_limits = [] if rate_limit.strip().lower() in ("", "off", "none") else parse_many(rate_limit)
-        counters = storage.storage_from_string(redis_url) if redis_url else storage.MemoryStorage()
-        self._limiter = strategies.MovingWindowRateLimiter(counters)
+        # The limiter only holds a weak reference to its storage: the guard must keep it alive.
+        self._counters = storage.storage_from_string(redis_url) if redis_url else storage.MemoryStorage()
+        self._limiter = strategies.MovingWindowRateLimiter(self._counters)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> InputGuard:
+    def from_env(cls, environ: Mapping[str, str] = os.environ, rate_limited: bool = True) -> InputGuard:
+        """The guard configured by the environment; `rate_limited=False` for channels that limit pace themselves."""
         max_chars = environ.get("MAX_MESSAGE_CHARS") or str(DEFAULT_MAX_CHARS)
         if not max_chars.isdigit() or int(max_chars) < 1:
             raise ValueError(f"MAX_MESSAGE_CHARS must be a positive whole number of characters, not {max_chars!r}.")
+        rate_limit = environ.get("RATE_LIMIT", DEFAULT_RATE_LIMIT) if rate_limited else "off"
         try:
-            return cls(int(max_chars), environ.get("RATE_LIMIT", DEFAULT_RATE_LIMIT), environ.get("LOCK_STORE_URL", ""))
+            return cls(int(max_chars), rate_limit, environ.get("LOCK_STORE_URL", ""))
         except ValueError as error:
             hint = "RATE_LIMIT must look like '30/minute' or '5/10seconds;30/minute', or be 'off'"
             raise ValueError(f"{hint}: {error}") from None
@@ -76,11 +81,22 @@ class InputGuard:
             allowed = self._limiter.hit(limit, "sender", sender_id) and allowed
         return allowed
 
+    def retry_after(self, sender_id: str) -> int:
+        """Whole seconds until this sender may send again (at least 1), for a Retry-After header."""
+        now = time.time()
+        waits = [
+            reset - now
+            for limit in self.rate_limits
+            for reset, remaining in [self._limiter.get_window_stats(limit, "sender", sender_id)]
+            if remaining <= 0
+        ]
+        return max(1, math.ceil(max(waits, default=1)))
+
     def check(self, sender_id: str, text: Any) -> Verdict:
         """The verdict on one message; callers have already rejected a text that is not a string."""
         if not self.within_rate(sender_id):
             logger.info("Rate limit reached for sender %s", sender_id)
-            return Verdict(refusal="rate_limited")
+            return Verdict(refusal="rate_limited", values={"retry_after": self.retry_after(sender_id)})
         text = clean_text(text)
         if not text:
             return Verdict(refusal="empty")

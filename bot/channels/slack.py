@@ -2,8 +2,11 @@
 
 Built on Rasa's SlackInput/SlackBot, with what this bot needs and Rasa 3.6's connector lacks: a settable
 Web API address (SLACK_API_URL), each reply posted whole as Block Kit (Rasa splits text on blank lines,
-which breaks code), 401 for unsigned requests, every retry acknowledged with X-Slack-No-Retry and never
-answered twice, and no answers to bots, edits or other message subtypes.
+which breaks code), 401 for unsigned requests, 400 for signed ones that are not Slack events, every retry
+acknowledged with X-Slack-No-Retry and never answered twice, and no answers to bots, edits or other message
+subtypes. The text passes the channels' guard (bot/channels/guard.py: control characters removed, a polite
+reply to an empty or too long message; no rate limit, Slack limits the pace itself), and a turn that produced
+no reply (the action server down or too slow) is answered with an apology in the user's language.
 
 Configured from the environment (see `credentials_from_env`); the secrets never go into a file.
 """
@@ -25,7 +28,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
 from rasa.shared.exceptions import InvalidConfigException
 from sanic import Blueprint, response
@@ -34,6 +37,8 @@ from sanic.response import HTTPResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.guard import InputGuard
+from bot.channels.replies import channel_text, reply_language
 from bot.channels.slack_render import render_reply
 
 logger = logging.getLogger(__name__)
@@ -46,6 +51,16 @@ REMEMBERED_KEYS = 10_000
 CONVERSATION_PREFIX = "slack"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+UNREADABLE_BODY = "The body is neither a Slack event (a JSON object) nor an interaction (a form with a JSON payload)."
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """`value` if it is a JSON object, else an empty one: a field of the wrong type counts as missing."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _strings(*values: Any) -> bool:
+    return all(isinstance(value, str) and value for value in values)
 
 
 def credentials_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any] | None:
@@ -116,33 +131,35 @@ def question_from_event(event: Mapping[str, Any], bot_user_ids: Collection[str] 
     if event.get("subtype") or event.get("bot_id") or event.get("bot_profile"):
         return None
     user, channel, ts, text = (event.get(name) for name in ("user", "channel", "ts", "text"))
-    if not (user and channel and ts and text) or user in bot_user_ids:
+    if not _strings(user, channel, ts, text) or user in bot_user_ids:
         return None
-    thread_ts = event.get("thread_ts") or ts
+    thread_ts = event.get("thread_ts") if _strings(event.get("thread_ts")) else ts
     return Question(text, user, channel, thread_ts, key=f"message:{channel}:{ts}", bot_user_ids=frozenset(bot_user_ids))
 
 
 def question_from_click(payload: Mapping[str, Any]) -> Question | None:
     """A button click (block_actions) as the user's message with the button's payload, in the button's thread."""
-    actions = payload.get("actions") or []
-    if payload.get("type") != "block_actions" or not actions or actions[0].get("type") != "button":
+    actions = payload.get("actions")
+    action = _mapping(actions[0]) if isinstance(actions, list) and actions else {}
+    if payload.get("type") != "block_actions" or action.get("type") != "button":
         return None
-    value = actions[0].get("value")
-    container = payload.get("container") or {}
-    message = payload.get("message") or {}
-    user = (payload.get("user") or {}).get("id")
-    channel = container.get("channel_id") or (payload.get("channel") or {}).get("id")
+    value = action.get("value")
+    container, message = _mapping(payload.get("container")), _mapping(payload.get("message"))
+    user = _mapping(payload.get("user")).get("id")
+    channel = container.get("channel_id") or _mapping(payload.get("channel")).get("id")
     thread_ts = message.get("thread_ts") or container.get("thread_ts") or message.get("ts")
     thread_ts = thread_ts or container.get("message_ts")
-    if not (value and user and channel and thread_ts):
+    if not _strings(value, user, channel, thread_ts):
         return None
-    click_id = actions[0].get("action_ts") or payload.get("trigger_id") or ""
+    click_id = action.get("action_ts") or payload.get("trigger_id") or ""
     return Question(value, user, channel, thread_ts, key=f"click:{channel}:{user}:{click_id}", clicked=True)
 
 
 def bot_user_ids_in(body: Mapping[str, Any]) -> set[str]:
     """The bot's own user id as the event envelope states it (no API call needed)."""
-    return {item["user_id"] for item in body.get("authorizations") or [] if item.get("is_bot") and item.get("user_id")}
+    authorizations = body.get("authorizations")
+    items = [_mapping(item) for item in authorizations] if isinstance(authorizations, list) else []
+    return {item["user_id"] for item in items if item.get("is_bot") and _strings(item.get("user_id"))}
 
 
 def clean_text(text: str, bot_user_ids: Collection[str]) -> str:
@@ -152,13 +169,16 @@ def clean_text(text: str, bot_user_ids: Collection[str]) -> str:
 
 def parse_body(body: bytes, content_type: str) -> dict[str, Any]:
     """Events come as JSON; interactivity as a form whose `payload` field is JSON. Raises ValueError if neither."""
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        payload = parse_qs(body.decode("utf-8")).get("payload")
-        if not payload:
-            raise ValueError("form without payload")
-        parsed = json.loads(payload[0])
-    else:
-        parsed = json.loads(body)
+    try:
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            payload = parse_qs(body.decode("utf-8", errors="strict")).get("payload")
+            if not payload:
+                raise ValueError("form without payload")
+            parsed = json.loads(payload[0])
+        else:
+            parsed = json.loads(body)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
     if not isinstance(parsed, dict):
         raise ValueError("not a JSON object")
     return parsed
@@ -195,6 +215,7 @@ class SlackThreadBot(SlackBot):
     ) -> None:
         super().__init__(token, channel, thread_ts, proxy)
         self.client = web_client(token, api_url, proxy)
+        self.sent = 0
 
     async def _post_message(self, channel: str, **kwargs: Any) -> None:
         """Every post goes to the thread; `as_user` (Rasa sets it) is for classic apps only, so it is dropped."""
@@ -214,6 +235,7 @@ class SlackThreadBot(SlackBot):
         await self._send_reply(recipient_id, text, buttons)
 
     async def _send_reply(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
+        self.sent += 1
         for message in render_reply(text or "", buttons):
             await self._post_message(
                 self.slack_channel or recipient_id,
@@ -234,6 +256,7 @@ class SlackChannel(SlackInput):
         self.api_url = api_url
         self._recent = RecentKeys()
         self._bot_user_id: str | None = None
+        self.guard = InputGuard.from_env(rate_limited=False)
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SlackChannel:
@@ -246,7 +269,7 @@ class SlackChannel(SlackInput):
             proxy=credentials.get("proxy"),
         )
 
-    def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
+    def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> SlackThreadBot:
         return SlackThreadBot(self.slack_token, channel, thread_id, self.api_url, self.proxy)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
@@ -276,16 +299,18 @@ class SlackChannel(SlackInput):
             return response.text("Invalid Slack signature.", status=HTTPStatus.UNAUTHORIZED)
         try:
             body = parse_body(request.body, request.headers.get("content-type", ""))
-        except ValueError:
-            return response.text("Unreadable body.", status=HTTPStatus.BAD_REQUEST)
+        except ValueError as error:
+            logger.warning("Refused a signed request to the Slack webhook from %s: %s.", request.ip, error)
+            return response.text(UNREADABLE_BODY, status=HTTPStatus.BAD_REQUEST)
         if body.get("type") == "url_verification":
-            return response.json({"challenge": body.get("challenge", "")})
+            challenge = body.get("challenge")
+            return response.json({"challenge": challenge if isinstance(challenge, str) else ""})
         retry = request.headers.get("X-Slack-Retry-Num")
         if retry:
             logger.info("Slack retry #%s (%s).", retry, request.headers.get("X-Slack-Retry-Reason", "no reason given"))
         question = self._question(body)
         if question and self._recent.first_time(question.key):
-            self._answer_later(on_new_message, question)
+            self._answer_later(on_new_message, question, getattr(request.app.ctx, "agent", None))
         return response.text("", headers={"X-Slack-No-Retry": "1"} if retry else None)
 
     def _question(self, body: dict[str, Any]) -> Question | None:
@@ -295,27 +320,32 @@ class SlackChannel(SlackInput):
         if body.get("type") != "event_callback":
             return None
         event_id = body.get("event_id")
-        if event_id and not self._recent.first_time(f"event:{event_id}"):
+        if isinstance(event_id, str) and event_id and not self._recent.first_time(f"event:{event_id}"):
             return None
         known_bots = bot_user_ids_in(body) | ({self._bot_user_id} if self._bot_user_id else set())
-        return question_from_event(body.get("event") or {}, known_bots)
+        return question_from_event(_mapping(body.get("event")), known_bots)
 
-    def _answer_later(self, on_new_message: OnNewMessage, question: Question) -> None:
+    def _answer_later(self, on_new_message: OnNewMessage, question: Question, agent: Any) -> None:
         """Slack wants its answer within 3 seconds; Rasa may take longer, so it runs as a task."""
-        task = asyncio.create_task(self._answer(on_new_message, question))
+        task = asyncio.create_task(self._answer(on_new_message, question, agent))
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
 
-    async def _answer(self, on_new_message: OnNewMessage, question: Question) -> None:
+    async def _answer(self, on_new_message: OnNewMessage, question: Question, agent: Any) -> None:
+        """One turn in the question's thread: a polite refusal, or the bot's answer, or else the apology."""
         bot_user_ids = question.bot_user_ids | await self._bot_user_ids()
         if question.user in bot_user_ids:
             return
         text = question.text if question.clicked else clean_text(question.text, bot_user_ids)
-        if not text:
+        output = self.get_output_channel(question.channel, question.thread_ts)
+        verdict = self.guard.check(question.conversation_id, text)
+        if not verdict.accepted:
+            language = await reply_language(agent, question.conversation_id, None, text)
+            await self._say(output, question, channel_text(verdict.refusal, language, **verdict.values))
             return
         message = UserMessage(
-            text,
-            self.get_output_channel(question.channel, question.thread_ts),
+            verdict.text,
+            output,
             question.conversation_id,
             input_channel=self.name(),
             metadata={"out_channel": question.channel, "thread_id": question.thread_ts, "users": [question.user]},
@@ -326,6 +356,19 @@ class SlackChannel(SlackInput):
             logger.exception(
                 "Could not answer a Slack message in %s (thread %s).", question.channel, question.thread_ts
             )
+        if output.sent == 0:
+            logger.warning(
+                "No reply in Slack thread %s (is the action server up?); sent the apology.", question.thread_ts
+            )
+            language = await reply_language(agent, question.conversation_id, None, verdict.text)
+            await self._say(output, question, channel_text("unavailable", language))
+
+    async def _say(self, output: SlackThreadBot, question: Question, text: str) -> None:
+        """The channel's own words in the question's thread; a Slack failure is logged, never raised."""
+        try:
+            await output.send_text_message(question.conversation_id, text)
+        except Exception as error:
+            logger.warning("Could not post to Slack thread %s (%s).", question.thread_ts, type(error).__name__)
 
     async def _bot_user_ids(self) -> set[str]:
         """The bot's own user id from auth.test, asked once; without it mentions still work via the event."""

@@ -1,0 +1,206 @@
+"""The REST channel: POST /webhooks/rest/webhook with {"sender": "...", "message": "..."}, every request checked.
+
+Rasa's RestInput hands whatever arrives to the bot (a missing sender becomes the shared conversation
+"default", a number as message crashes the turn) and answers silence when the action server fails. This
+channel parses the body itself and answers, in order:
+
+- 413 with {"error": ...} when the body is larger than any message could need (see `body_limit`);
+- 400 with {"error": ...} for a body that is not UTF-8, not JSON, not an object, or whose `sender`, `message`
+  or `metadata` is missing or of the wrong type;
+- 429 with Retry-After and the usual reply list holding a polite refusal when the sender is over RATE_LIMIT;
+- 200 with the usual reply list: a polite refusal for an empty or too long message (MAX_MESSAGE_CHARS), else
+  the bot's replies, or an apology when the bot produced none (the action server is down or too slow).
+
+Refusals and apologies are in the user's language (bot/channels/replies.py). `?stream=true` still works: each
+reply (or refusal, or apology) is written as one JSON line as soon as it exists. The client's own
+`input_channel` field is ignored: a REST message is always from the "rest" channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.rest import QueueOutputChannel, RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.guard import InputGuard
+from bot.channels.replies import channel_text, reply_language
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+Reply = dict[str, Any]
+
+MAX_SENDER_CHARS = 128
+# Worst case of one character in JSON: an emoji written as two \uXXXX escapes.
+ESCAPED_BYTES_PER_CHAR = 12
+# Room for the sender, metadata and whitespace around the message.
+BODY_SLACK_BYTES = 256 * 1024
+SENDER = re.compile(rf"[^\x00-\x1f\x7f-\x9f\ud800-\udfff]{{1,{MAX_SENDER_CHARS}}}")
+EXAMPLE = '{"sender": "<conversation id>", "message": "<text>"}'
+
+
+def body_limit(max_chars: int) -> int:
+    """The largest body a message of `max_chars` characters can need, however it is escaped, plus room."""
+    return ESCAPED_BYTES_PER_CHAR * max_chars + BODY_SLACK_BYTES
+
+
+class BadRequest(Exception):
+    """A request the channel cannot read; `message` is one sentence for the client (and the log)."""
+
+    def __init__(self, message: str, status: HTTPStatus = HTTPStatus.BAD_REQUEST) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+@dataclass(frozen=True)
+class RestRequest:
+    sender: str
+    text: str
+    metadata: dict[str, Any] | None
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_request(body: bytes, limit: int) -> RestRequest:
+    """The sender, text and metadata of a request body; raises BadRequest saying what is wrong."""
+    if len(body) > limit:
+        raise BadRequest(f"The request body is larger than {limit} bytes.", HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("The request body is not valid UTF-8.") from None
+    try:
+        data = json.loads(decoded, parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        raise BadRequest(f"The request body is not valid JSON; send {EXAMPLE}.") from None
+    if not isinstance(data, dict):
+        raise BadRequest(f"The request body must be a JSON object: {EXAMPLE}.")
+    sender, text, metadata = data.get("sender"), data.get("message"), data.get("metadata")
+    if not (isinstance(sender, str) and sender.strip() and SENDER.fullmatch(sender)):
+        raise BadRequest(
+            f'"sender" must be a non-empty string of at most {MAX_SENDER_CHARS} characters, without control characters.'
+        )
+    if not isinstance(text, str):
+        raise BadRequest('"message" must be a string holding the user\'s text.')
+    if metadata is not None and not isinstance(metadata, dict):
+        raise BadRequest('"metadata", when given, must be a JSON object.')
+    return RestRequest(sender, text, metadata)
+
+
+class RestChannel(RestInput):
+    """Rasa's REST channel at the same URL, with the checks and replies described above."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> RestChannel:
+        return cls()
+
+    def __init__(self, guard: InputGuard | None = None) -> None:
+        self.guard = guard or InputGuard.from_env()
+        self.body_limit = body_limit(self.guard.max_chars)
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        rest = Blueprint("rest_webhook", __name__)
+
+        @rest.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @rest.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)
+
+        return rest
+
+    async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        try:
+            parsed = parse_request(request.body, self.body_limit)
+        except BadRequest as error:
+            logger.info("Refused a REST request from %s (%d): %s", request.ip, error.status, error.message)
+            return response.json({"error": error.message}, status=error.status)
+        agent = request.app.ctx.agent
+        stream = rasa.utils.endpoints.bool_arg(request, "stream", default=False)
+        verdict = self.guard.check(parsed.sender, parsed.text)
+        if not verdict.accepted:
+            # No language detection for a sender over the limit: it would spend the CPU the limit protects.
+            text = None if verdict.refusal == "rate_limited" else parsed.text
+            language = await reply_language(agent, parsed.sender, parsed.metadata, text)
+            refusal = {"recipient_id": parsed.sender, "text": channel_text(verdict.refusal, language, **verdict.values)}
+            if verdict.refusal == "rate_limited":
+                headers = {"Retry-After": str(verdict.values["retry_after"])}
+                return _replies([refusal], stream, HTTPStatus.TOO_MANY_REQUESTS, headers)
+            return _replies([refusal], stream)
+        message = RestRequest(parsed.sender, verdict.text or "", parsed.metadata)
+        if stream:
+            return response.stream(self._streamed(on_new_message, message, agent), content_type="text/event-stream")
+        collector = CollectingOutputChannel()
+        await self._handle(on_new_message, message, collector)
+        return response.json(collector.messages or [await self._apology(agent, message)])
+
+    async def _handle(self, on_new_message: OnNewMessage, message: RestRequest, output: OutputChannel) -> None:
+        """Runs one turn of the bot; a failure is logged, and the caller answers with the apology."""
+        user_message = UserMessage(
+            message.text, output, message.sender, input_channel=self.name(), metadata=message.metadata
+        )
+        try:
+            await on_new_message(user_message)
+        except Exception:
+            logger.exception("The REST message of sender %s could not be handled", message.sender)
+
+    async def _apology(self, agent: Any, message: RestRequest) -> Reply:
+        logger.warning("No reply for sender %s (is the action server up?); answered with the apology", message.sender)
+        language = await reply_language(agent, message.sender, message.metadata, message.text)
+        return {"recipient_id": message.sender, "text": channel_text("unavailable", language)}
+
+    def _streamed(
+        self, on_new_message: OnNewMessage, message: RestRequest, agent: Any
+    ) -> Callable[[Any], Awaitable[None]]:
+        """Writes each reply as one JSON line as soon as the bot sends it; the apology if it sent none."""
+
+        async def write(stream: Any) -> None:
+            queue: asyncio.Queue = asyncio.Queue()
+
+            async def turn() -> None:
+                await self._handle(on_new_message, message, QueueOutputChannel(queue))
+                await queue.put(None)
+
+            task = asyncio.create_task(turn())
+            sent = 0
+            while (reply := await queue.get()) is not None:
+                sent += 1
+                await stream.write(json.dumps(reply) + "\n")
+            await task
+            if not sent:
+                await stream.write(json.dumps(await self._apology(agent, message)) + "\n")
+
+        return write
+
+
+def _replies(
+    replies: list[Reply],
+    stream: bool,
+    status: HTTPStatus = HTTPStatus.OK,
+    headers: dict[str, str] | None = None,
+) -> HTTPResponse:
+    """The reply list as one JSON array, or as JSON lines when the client asked for a stream."""
+    if stream:
+        lines = "".join(json.dumps(reply) + "\n" for reply in replies)
+        return response.text(lines, status=status, headers=headers, content_type="text/event-stream")
+    return response.json(replies, status=status, headers=headers)
