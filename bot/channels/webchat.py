@@ -174,7 +174,7 @@ class WebchatChannel(SocketIOInput):
             return response.json({"status": "ok", "widget_built": WIDGET_SCRIPT.exists()})
 
         @sio.on("session_request")
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             data = data if isinstance(data, dict) else {}
             requested = valid_session_id(data.get("session_id"))
             session_id = requested or uuid.uuid4().hex
@@ -185,7 +185,7 @@ class WebchatChannel(SocketIOInput):
                 await self._replay_missed(webchat.ctx, sid, session_id, seen)
 
         @sio.on(USER_EVENT)
-        async def user_uttered(sid: str, data: Any) -> None:
+        async def user_uttered(sid: str, data: Any = None) -> None:
             await self._handle(webchat.ctx, sid, data, on_new_message)
 
         return webchat
