@@ -34,20 +34,13 @@ from tests.slack_standin import SlackStandIn
 RASA_PORT, ACTIONS_PORT = 19005, 19055
 MAX_CHARS = 2000
 RATE_LIMIT = 4  # messages per minute and sender: small, so the limit is reached quickly
-SLACK_TOKEN = "xoxb-BADINPUT-token-7f3e9a1c"  # recognisable, to look for in logs and files
+SLACK_TOKEN = "fake-bot-token-BADINPUT-7f3e9a1c"  # recognisable, to look for in logs and files
 SLACK_SECRET = "BADINPUT-signing-secret-5d2b8e"
 REPLY_SECONDS = 30  # generous: replies take well under a second on an idle machine
 SETTLE_SECONDS = 3.0  # to let a further (wrong) Slack post arrive before counting
 HUNDRED_KB = 100 * 1024
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[SlackStandIn]:
-    server = SlackStandIn().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -117,13 +117,6 @@ def test_credentials_from_env_needs_both_secrets_and_writes_none():
 
 
 @pytest.fixture(scope="module")
-def standin() -> Iterator[SlackStandIn]:
-    server = SlackStandIn().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def slack(kb_path, standin, tmp_path_factory) -> Iterator[SlackStandIn]:
     folder = tmp_path_factory.mktemp("slack")
     with pytest.MonkeyPatch.context() as patch:
