@@ -34,9 +34,13 @@ API_TOKEN_VARIABLE = "RASA_API_TOKEN"
 
 
 def tracker_store(url: str) -> dict[str, Any]:
-    """Rasa's SQL tracker store settings for a SQLAlchemy URL."""
+    """Rasa's SQL tracker store settings for a SQLAlchemy URL (read incrementally: bot/tracker_store.py)."""
     parsed = make_url(url)
-    settings: dict[str, Any] = {"type": "SQL", "dialect": parsed.get_backend_name(), "db": parsed.database}
+    settings: dict[str, Any] = {
+        "type": "bot.tracker_store.IncrementalSQLTrackerStore",
+        "dialect": parsed.get_backend_name(),
+        "db": parsed.database,
+    }
     for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username)):
         if value:
             settings[key] = value

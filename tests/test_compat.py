@@ -60,3 +60,20 @@ def test_the_sqlite_tracker_store_is_in_wal_mode_and_no_other_database_is_touche
         with create_engine(f"sqlite:///{path}").connect() as connection:
             modes[path.name] = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
     assert modes == {"trackers.sqlite": "wal", "knowledge.sqlite": "delete"}
+
+
+def test_event_types_are_resolved_as_rasa_does_and_remembered(monkeypatch):
+    from rasa.shared.core import events
+    from rasa.shared.utils import common
+
+    compat.resolve_event_types_once()
+    compat.resolve_event_types_once()  # applying twice wraps once
+    assert events.Event.resolve_by_type("user") is events.UserUttered
+    walks = []
+    monkeypatch.setattr(common, "all_subclasses", lambda cls: walks.append(cls) or [])
+    assert events.Event.resolve_by_type("user") is events.UserUttered  # remembered: no walk
+    assert walks == []
+    assert events.Event.resolve_by_type("no_such_event", events.SlotSet) is events.SlotSet
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        events.Event.resolve_by_type("no_such_event")
+    assert len(walks) == 2  # unknown names are looked up each time
