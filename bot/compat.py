@@ -59,6 +59,54 @@ def validate_action_results_with_a_checked_schema() -> None:
     RemoteAction._validate_action_result = _validate_action_result
 
 
+# User turns of events (with all that followed them) sent to the action server with each action call.
+ACTION_CALL_USER_TURNS = 2
+
+
+class _RecentEventsOnly:
+    """The tracker as `RemoteAction._action_call_format` reads it, with only the latest user turns' events."""
+
+    def __init__(self, tracker: Any) -> None:
+        self._tracker = tracker
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tracker, name)
+
+    def current_state(self, _verbosity: Any = None) -> dict[str, Any]:
+        from rasa.shared.core.events import UserUttered
+        from rasa.shared.core.trackers import EventVerbosity
+
+        state = self._tracker.current_state(EventVerbosity.NONE)  # slots, latest message, active loop...
+        recent: list[Any] = []
+        users = 0
+        for event in reversed(self._tracker.events):
+            recent.append(event)
+            users += isinstance(event, UserUttered)
+            if users == ACTION_CALL_USER_TURNS:
+                break
+        state["events"] = [event.as_dict() for event in reversed(recent)]
+        return state
+
+
+def send_actions_recent_events_only() -> None:
+    """Rasa sends the action server the whole conversation's events with every action call: serialising them
+    was 9% of the Rasa server's time late in the 50-user soak, growing with each turn, and the action server
+    parsed them all again. Our actions read the slots and the latest message (sent apart from the events);
+    rasa_sdk's form helpers read the events since the latest user message. So only the latest two user turns'
+    events go; everything else in the call is Rasa's own."""
+    from rasa.core.actions.action import RemoteAction
+
+    if getattr(RemoteAction._action_call_format, "recent_events_only", False):
+        return
+    rasa_format = RemoteAction._action_call_format
+
+    def _action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
+        return rasa_format(self, _RecentEventsOnly(tracker), domain)
+
+    _action_call_format.recent_events_only = True  # type: ignore[attr-defined]
+    RemoteAction._action_call_format = _action_call_format
+
+
 def keep_pytorch_out() -> None:
     """spaCy's thinc imports PyTorch whenever it is installed (it is, for the code snippets), though neither
     Rasa nor this bot's spaCy pipelines use it: 180 MB and ~2 s of every Rasa start here. Marking it absent
@@ -125,3 +173,4 @@ def apply() -> None:
     sqlite_trackers_in_wal_mode()
     let_sanic_websockets_receive()
     validate_action_results_with_a_checked_schema()
+    send_actions_recent_events_only()

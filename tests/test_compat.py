@@ -77,3 +77,35 @@ def test_event_types_are_resolved_as_rasa_does_and_remembered(monkeypatch):
     with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
         events.Event.resolve_by_type("no_such_event")
     assert len(walks) == 2  # unknown names are looked up each time
+
+
+def test_action_calls_carry_the_latest_two_user_turns_and_every_slot():
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+    from rasa_sdk.interfaces import Tracker
+
+    compat.send_actions_recent_events_only()
+    domain = Domain.load("domain.yml")
+    tracker = DialogueStateTracker("ana", domain.slots)
+    for number in range(5):
+        tracker.update(UserUttered(f"message {number}", {"name": "ask_definition", "confidence": 1.0}))
+        if number == 0:
+            tracker.update(SlotSet("frameworks", ["keras"]))  # set long ago: still sent
+        tracker.update(ActionExecuted("action_define"))
+        tracker.update(BotUttered(f"answer {number}"))
+        tracker.update(ActionExecuted("action_listen"))
+    endpoint = EndpointConfig("http://localhost:1/webhook", enable_selective_domain=True)
+    call = RemoteAction("action_define", endpoint)._action_call_format(tracker, domain)
+    sent = Tracker.from_dict(call["tracker"])
+    assert [event.get("text") for event in sent.events if event["event"] in ("user", "bot")] == [
+        "message 3",
+        "answer 3",
+        "message 4",
+        "answer 4",
+    ]
+    assert sent.get_slot("frameworks") == ["keras"] and sent.latest_message["text"] == "message 4"
+    assert call["sender_id"] == "ana" and "domain" not in call
+    assert len(tracker.events) == 21  # the conversation itself is untouched
