@@ -4,7 +4,8 @@ Rasa's RestInput hands whatever arrives to the bot (a missing sender becomes the
 "default", a number as message crashes the turn) and answers silence when the action server fails. This
 channel parses the body itself and answers, in order:
 
-- 413 with {"error": ...} when the body is larger than any message could need (see `body_limit`);
+- 413 with {"error": ...} when the body is larger than any message could need (see `body_limit`); a body
+  declared larger than 1 MiB is refused by Sanic itself, before it is read (SERVER_BODY_CAP_BYTES);
 - 400 with {"error": ...} for a body that is not UTF-8, not JSON, not an object, or whose `sender`, `message`
   or `metadata` is missing or of the wrong type;
 - 429 with Retry-After and the usual reply list holding a polite refusal when the sender is over RATE_LIMIT;
@@ -47,6 +48,9 @@ MAX_SENDER_CHARS = 128
 ESCAPED_BYTES_PER_CHAR = 12
 # Room for the sender, metadata and whitespace around the message.
 BODY_SLACK_BYTES = 256 * 1024
+# Sanic reads a whole body (up to its own 100 MB default) before any handler runs; bodies declared larger than
+# this (or than the channel's own limit, if larger) are refused by Sanic with 413 before they are read.
+SERVER_BODY_CAP_BYTES = 2**20
 SENDER = re.compile(rf"[^\x00-\x1f\x7f-\x9f\ud800-\udfff]{{1,{MAX_SENDER_CHARS}}}")
 EXAMPLE = '{"sender": "<conversation id>", "message": "<text>"}'
 
@@ -118,6 +122,11 @@ class RestChannel(RestInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         rest = Blueprint("rest_webhook", __name__)
+
+        @rest.listener("before_server_start")
+        async def cap_request_bodies(app: Any, _loop: Any) -> None:
+            cap = max(SERVER_BODY_CAP_BYTES, self.body_limit)
+            app.config.REQUEST_MAX_SIZE = min(app.config.REQUEST_MAX_SIZE, cap)  # SANIC_REQUEST_MAX_SIZE may be lower
 
         @rest.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

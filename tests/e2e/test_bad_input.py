@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import json
 import os
+import socket
 import sqlite3
 import time
 import uuid
@@ -174,6 +175,19 @@ def test_a_body_larger_than_any_message_needs_gets_413(servers):
     body = json.dumps({"sender": new_sender(), "message": "z" * (limit + 1)}).encode()
     response = requests.post(f"{servers.url}/webhooks/rest/webhook", data=body, timeout=REPLY_SECONDS)
     assert response.status_code == 413 and str(limit) in response.json()["error"]
+
+
+def test_a_huge_declared_body_is_refused_before_it_is_read(servers):
+    """Headers announcing 50 MB, and no body: the server answers 413 at once instead of waiting to read it."""
+    port = int(servers.url.rsplit(":", 1)[1])
+    with socket.create_connection(("localhost", port), timeout=REPLY_SECONDS) as connection:
+        connection.sendall(
+            b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 52428800\r\n\r\n{"
+        )
+        status_line = connection.recv(200).split(b"\r\n", 1)[0]
+    assert status_line == b"HTTP/1.1 413 Request Entity Too Large", status_line
+    assert texts(ask(servers.url, new_sender(), "what is keras?"))  # and the server goes on answering
 
 
 def test_control_characters_and_invalid_code_points_are_cleaned_before_the_bot_sees_them(servers):
