@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.guard import InputGuard, clean_text
+from bot.channels.guard import InputGuard, SweptMemoryStorage, clean_text
 from bot.channels.replies import LANGUAGES, LOCALES, channel_text, declared_language, reply_language, table
 from bot.channels.rest import MAX_SENDER_CHARS, BadRequest, body_limit, parse_request
 
@@ -55,6 +55,18 @@ def test_the_rate_limit_still_counts_after_its_window_has_emptied():
     time.sleep(1.5)
     gc.collect()
     assert guard.check("carol", "hi").accepted and guard.check("carol", "hi").refusal == "rate_limited"
+
+
+def test_expired_entries_are_swept_once_a_second_not_every_hit():
+    guard = InputGuard(rate_limit="3/second")
+    counters = guard._counters
+    time.sleep(0.1)  # limits' own first sweep, 10 ms after it is created, is over
+    assert guard.check("dave", "hi").accepted and guard.check("dave", "hi").accepted
+    assert counters.timer.interval == SweptMemoryStorage.SWEEP_SECONDS and counters.timer.daemon
+    time.sleep(1.2)  # the entries expired; a sweep may or may not have run: they no longer count either way
+    assert all(guard.check("dave", "hi").accepted for _ in range(3)) and not guard.check("dave", "hi").accepted
+    time.sleep(2.5)  # expired, and swept since
+    assert counters.events.get("LIMITER/sender/dave/3/1/second", []) == []
 
 
 def test_settings_come_from_the_environment_and_bad_ones_say_what_to_write():

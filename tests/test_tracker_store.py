@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
@@ -111,3 +112,12 @@ def test_the_cache_keeps_to_its_size_and_evicted_conversations_are_read_in_full(
     assert ours._cached_characters <= 2000 and len(ours._conversations) < 4
     for sender in ("a", "b", "c", "d"):
         assert same(asyncio.run(ours.retrieve(sender)), asyncio.run(rasas.retrieve(sender)))
+
+
+def test_sqlite_connections_are_reused(domain, tmp_path):
+    ours, _ = stores(domain, tmp_path / "t.sqlite")
+    connections = []
+    sa.event.listen(ours.engine, "connect", lambda connection, _record: connections.append(connection))
+    for number in range(5):
+        add(ours, "ana", turn(f"message {number}", "keras"))
+    assert len(connections) == 1

@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -51,6 +52,23 @@ def clean_text(text: str) -> str:
     return CONTROL_CHARACTERS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+class SweptMemoryStorage(storage.MemoryStorage):
+    """limits' in-memory counters, with expired entries swept once a second instead of every 10 ms.
+
+    limits 2.4 (the version Rasa's pins allow) starts a thread 10 ms after each hit that walks every sender's
+    entries under their locks: ~10% of the Rasa server's time at 40 messages a second (py-spy during
+    `make bench`). Every check compares times itself, so an expired entry that is not swept yet never
+    counts; sweeping only frees memory."""
+
+    SWEEP_SECONDS = 1.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # replaces the base class's private scheduler
+        if not self.timer.is_alive():
+            self.timer = threading.Timer(self.SWEEP_SECONDS, self._MemoryStorage__expire_events)
+            self.timer.daemon = True
+            self.timer.start()
+
+
 class InputGuard:
     """One per channel and server; `check` is cheap (a dictionary or one Redis round trip)."""
 
@@ -58,7 +76,7 @@ class InputGuard:
         self.max_chars = max_chars
         self.rate_limits = [] if rate_limit.strip().lower() in ("", "off", "none") else parse_many(rate_limit)
         # The limiter only holds a weak reference to its storage: the guard must keep it alive.
-        self._counters = storage.storage_from_string(redis_url) if redis_url else storage.MemoryStorage()
+        self._counters = storage.storage_from_string(redis_url) if redis_url else SweptMemoryStorage()
         self._limiter = strategies.MovingWindowRateLimiter(self._counters)
 
     @classmethod
