@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_control_characters_go_and_everything_else_stays():
-    assert clean_text("  What\x00 is\x07 Keras?\x1b[31m \r\n") == "What  is  Keras? [31m"
+    assert clean_text("  What\x00 is\x07 Keras?\x1b \r\n") == "What  is  Keras?"
+    assert clean_text("\x1b[1;31mKeras\x1b[0m or \x1b[2K\x1b[?25lPyTorch") == "Keras or PyTorch"
     assert clean_text("a\r\nb\rc\td") == "a\nb\nc\td"
     assert clean_text("\ud800PyTorch") == "\ufffdPyTorch"
     for kept in ("¿Qué es PyTorch? 🤖👩‍💻", "מה זה PyTorch?", "ما هو \u200fTensorFlow", "'; DROP TABLE facts;--"):

@@ -29,6 +29,8 @@ DEFAULT_MAX_CHARS = 2000
 DEFAULT_RATE_LIMIT = "30/minute"
 # C0 and C1 control characters except tab and newline, and lone UTF-16 surrogates (invalid in UTF-8).
 # Zero-width joiners and right-to-left marks stay: emoji sequences and RTL scripts need them.
+# Terminal colour and cursor codes (ESC [ ... letter), as pasted from a terminal: gone whole, not just the ESC.
+TERMINAL_CODES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
@@ -48,7 +50,7 @@ class Verdict:
 
 def clean_text(text: str) -> str:
     """The text without control characters or invalid code points, trimmed; everything else is kept as typed."""
-    text = LONE_SURROGATES.sub("\ufffd", text)
+    text = TERMINAL_CODES.sub("", LONE_SURROGATES.sub("\ufffd", text))
     return CONTROL_CHARACTERS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from bot.channels.guard import Verdict
+
 logger = logging.getLogger(__name__)
 
 LOCALES = Path(__file__).parent / "locales"
@@ -56,3 +58,19 @@ async def reply_language(agent: Any, sender_id: str, metadata: Mapping[str, Any]
     except Exception:  # the refusal matters more than its language
         logger.exception("Could not tell the language of sender %s; answering in %s", sender_id, DEFAULT_LANGUAGE)
     return DEFAULT_LANGUAGE
+
+
+async def channel_says(
+    key: str, agent: Any, sender_id: str, metadata: Mapping[str, Any] | None = None, text: Any = None, **values: Any
+) -> str:
+    """The channel's own message `key` (locales/<lang>.yml) in the language this sender should get it in."""
+    return channel_text(key, await reply_language(agent, sender_id, metadata, text), **values)
+
+
+async def refusal(
+    agent: Any, sender_id: str, verdict: Verdict, text: Any, metadata: Mapping[str, Any] | None = None
+) -> str:
+    """The polite refusal of a message the guard turned down. The language of a sender over the rate limit is
+    not detected from the text: that would spend the CPU the limit protects."""
+    detect = None if verdict.refusal == "rate_limited" else text
+    return await channel_says(verdict.refusal or "", agent, sender_id, metadata, detect, **verdict.values)

@@ -36,7 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import InputGuard
-from bot.channels.replies import channel_text, reply_language
+from bot.channels.replies import channel_says, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -148,14 +148,12 @@ class RestChannel(RestInput):
         stream = rasa.utils.endpoints.bool_arg(request, "stream", default=False)
         verdict = self.guard.check(parsed.sender, parsed.text)
         if not verdict.accepted:
-            # No language detection for a sender over the limit: it would spend the CPU the limit protects.
-            text = None if verdict.refusal == "rate_limited" else parsed.text
-            language = await reply_language(agent, parsed.sender, parsed.metadata, text)
-            refusal = {"recipient_id": parsed.sender, "text": channel_text(verdict.refusal, language, **verdict.values)}
+            said = await refusal(agent, parsed.sender, verdict, parsed.text, parsed.metadata)
+            reply = {"recipient_id": parsed.sender, "text": said}
             if verdict.refusal == "rate_limited":
                 headers = {"Retry-After": str(verdict.values["retry_after"])}
-                return _replies([refusal], stream, HTTPStatus.TOO_MANY_REQUESTS, headers)
-            return _replies([refusal], stream)
+                return _replies([reply], stream, HTTPStatus.TOO_MANY_REQUESTS, headers)
+            return _replies([reply], stream)
         message = RestRequest(parsed.sender, verdict.text or "", parsed.metadata)
         if stream:
             return response.stream(self._streamed(on_new_message, message, agent), content_type="text/event-stream")
@@ -175,8 +173,8 @@ class RestChannel(RestInput):
 
     async def _apology(self, agent: Any, message: RestRequest) -> Reply:
         logger.warning("No reply for sender %s (is the action server up?); answered with the apology", message.sender)
-        language = await reply_language(agent, message.sender, message.metadata, message.text)
-        return {"recipient_id": message.sender, "text": channel_text("unavailable", language)}
+        said = await channel_says("unavailable", agent, message.sender, message.metadata, message.text)
+        return {"recipient_id": message.sender, "text": said}
 
     def _streamed(
         self, on_new_message: OnNewMessage, message: RestRequest, agent: Any

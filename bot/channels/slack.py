@@ -38,7 +38,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.guard import InputGuard
-from bot.channels.replies import channel_text, reply_language
+from bot.channels.replies import channel_says, refusal
 from bot.channels.slack_render import render_reply
 
 logger = logging.getLogger(__name__)
@@ -340,8 +340,7 @@ class SlackChannel(SlackInput):
         output = self.get_output_channel(question.channel, question.thread_ts)
         verdict = self.guard.check(question.conversation_id, text)
         if not verdict.accepted:
-            language = await reply_language(agent, question.conversation_id, None, text)
-            await self._say(output, question, channel_text(verdict.refusal, language, **verdict.values))
+            await self._say(output, question, await refusal(agent, question.conversation_id, verdict, text))
             return
         message = UserMessage(
             verdict.text,
@@ -360,8 +359,8 @@ class SlackChannel(SlackInput):
             logger.warning(
                 "No reply in Slack thread %s (is the action server up?); sent the apology.", question.thread_ts
             )
-            language = await reply_language(agent, question.conversation_id, None, verdict.text)
-            await self._say(output, question, channel_text("unavailable", language))
+            said = await channel_says("unavailable", agent, question.conversation_id, text=verdict.text)
+            await self._say(output, question, said)
 
     async def _say(self, output: SlackThreadBot, question: Question, text: str) -> None:
         """The channel's own words in the question's thread; a Slack failure is logged, never raised."""

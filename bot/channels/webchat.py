@@ -32,7 +32,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.guard import InputGuard
-from bot.channels.replies import channel_text, declared_language, reply_language
+from bot.channels.replies import channel_says, declared_language, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -221,15 +221,11 @@ class WebchatChannel(SocketIOInput):
         output = WebchatOutput(self.sio)
         text = data.get("message")
         if not isinstance(text, str):
-            language = await reply_language(agent, session_id, metadata)
-            await output.send_notice(session_id, channel_text("unreadable", language))
+            await output.send_notice(session_id, await channel_says("unreadable", agent, session_id, metadata))
             return
         verdict = self.guard.check(session_id, text)
         if not verdict.accepted:
-            # No language detection for a sender over the limit: it would spend the CPU the limit protects.
-            detect = None if verdict.refusal == "rate_limited" else text
-            language = await reply_language(agent, session_id, metadata, detect)
-            await output.send_notice(session_id, channel_text(verdict.refusal, language, **verdict.values))
+            await output.send_notice(session_id, await refusal(agent, session_id, verdict, text, metadata))
             return
         message = UserMessage(verdict.text, output, session_id, input_channel=self.name(), metadata=metadata)
         try:
@@ -237,5 +233,5 @@ class WebchatChannel(SocketIOInput):
         except Exception:
             logger.exception("The webchat message of session %s could not be handled", session_id)
         if output.sent == 0:
-            language = await reply_language(agent, session_id, metadata, verdict.text)
-            await output.send_notice(session_id, channel_text("unavailable", language))
+            said = await channel_says("unavailable", agent, session_id, metadata, verdict.text)
+            await output.send_notice(session_id, said)
