@@ -8,9 +8,9 @@ the id of the last one, and asks the database only for the rows from that id on.
 
 It stays right when several servers share the database (bot/cluster.py): every retrieve still asks the
 database, so events another server stored are read too; the lock store serialises a conversation's turns, so
-its rows are committed in id order. The cache is dropped for a conversation (and read in full as Rasa does)
-when its last known row is gone or differs (database replaced) or a new session started. Events are rebuilt from text at
-each retrieve, so no two trackers share an event object.
+its rows are committed in id order. A conversation is read in full, as Rasa does, when its last known row is
+gone or differs (database replaced) or a new session started. Events are rebuilt from text at each retrieve,
+so no two trackers share an event object.
 
 SQLAlchemy 1.4 opens a new connection for every session on an SQLite file (NullPool): with the write-ahead-log
 pragma, 9% of the Rasa server's time at 40 messages a second. Here SQLite connections are pooled, as
