@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -17,9 +16,8 @@ from actions.kb import store
 # Opening the store here makes the action server refuse to start without a usable knowledge base.
 store()
 
-
 class AnswerAction(Action, ABC):
-    """Shared plumbing: pick the language, compose, send, and remember language and topic."""
+    """Shared plumbing: pick the language, compose, send, and remember language, topic and what answered."""
 
     topic: str | None = None
 
@@ -30,7 +28,7 @@ class AnswerAction(Action, ABC):
         lang = context.language(tracker)
         reply = self.answer(Composer(store(), lang), tracker)
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
-        events: list[EventType] = [SlotSet("language", lang)]
+        events: list[EventType] = [SlotSet("language", lang), SlotSet("answer_entries", reply.entries or None)]
         if self.topic:
             events.append(SlotSet("topic", self.topic))
         return events
@@ -41,7 +39,10 @@ class SmallTalk(AnswerAction):
         return "action_smalltalk"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        return composer.smalltalk(tracker.latest_message["intent"]["name"])
+        intent = tracker.latest_message["intent"]["name"]
+        if intent == "out_of_scope":
+            return composer.out_of_scope(context.question(tracker))
+        return composer.smalltalk(intent)
 
 
 class LowConfidence(AnswerAction):
@@ -50,7 +51,8 @@ class LowConfidence(AnswerAction):
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
         entities = {name: context.entity_values(tracker, name) for name in ("framework", "aspect", "task", "concept")}
-        return composer.low_confidence(tracker.latest_message.get("intent_ranking") or [], entities)
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        return composer.low_confidence(context.question(tracker), ranking, entities)
 
 
 class Define(AnswerAction):
@@ -60,10 +62,8 @@ class Define(AnswerAction):
         return "action_define"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        subjects = context.entity_values(tracker, "concept") + context.entity_values(tracker, "framework")
-        if not subjects and context.is_follow_up(tracker):
-            subjects = context.frameworks(tracker) or [tracker.get_slot("concept")]
-        return composer.define([s for s in subjects if s])
+        question = context.question(tracker, carry_subjects=context.is_follow_up(tracker))
+        return composer.define(question, context.subjects_named(tracker))
 
 
 class Fact(AnswerAction):
@@ -73,7 +73,7 @@ class Fact(AnswerAction):
         return "action_fact"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        return composer.fact(context.frameworks(tracker), context.current(tracker, "aspect"))
+        return composer.fact(context.question(tracker, carry_subjects=True))
 
 
 class Compare(AnswerAction):
@@ -83,8 +83,7 @@ class Compare(AnswerAction):
         return "action_compare"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        frameworks = [] if context.wants_all(tracker) else context.frameworks(tracker)
-        return composer.compare(frameworks, context.current(tracker, "aspect"))
+        return composer.compare(context.question(tracker, carry_subjects=not context.wants_all(tracker)))
 
 
 class ShowCode(AnswerAction):
@@ -99,9 +98,8 @@ class ShowCode(AnswerAction):
         task = context.current(tracker, "task")
         if not task and everything:  # "the same thing in all three"
             task = tracker.get_slot("task")
-        if not task and frameworks:  # "What is Keras?" then "show me an example"
-            task = "define_model"
-        return composer.code(frameworks, task)
+        default = "define_model" if frameworks else None  # "What is Keras?" then "show me an example"
+        return composer.code_for(context.question(tracker), frameworks, task, default)
 
 
 class Recommend(AnswerAction):
@@ -111,37 +109,7 @@ class Recommend(AnswerAction):
         return "action_recommend"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        return composer.recommend(tracker.get_slot("experience"), tracker.get_slot("goal"))
-
-
-class AskExperience(AnswerAction):
-    def name(self) -> str:
-        return "action_ask_experience"
-
-    def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        return composer.ask("experience")
-
-
-class AskGoal(AnswerAction):
-    def name(self) -> str:
-        return "action_ask_goal"
-
-    def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        return composer.ask("goal")
-
-
-class ValidateRecommendationForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_recommendation_form"
-
-    async def extract_goal(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """ "I want to deploy models" names the deployment aspect; the knowledge base maps it to a goal."""
-        if context.entity_values(tracker, "goal"):
-            return {}
-        for aspect in context.entity_values(tracker, "aspect"):
-            goal = store().goal_implied_by(aspect)
-            if goal:
-                return {"goal": goal}
-        return {}
+        goal = tracker.get_slot("goal")
+        for aspect in [] if goal else context.entity_values(tracker, "aspect"):  # "I want to deploy models"
+            goal = goal or store().goal_implied_by(aspect)
+        return composer.recommend(context.question(tracker), tracker.get_slot("experience"), goal)

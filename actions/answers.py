@@ -6,29 +6,43 @@ Channels decide how to show them (bot/); nothing here knows about Rasa or a chan
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from actions.i18n import Strings
-from knowledge.store import Claim, KnowledgeStore
+from knowledge.store import Claim, Hit, KnowledgeStore
 
-COMPARE_ASPECTS = (
-    "deployment",
-    "speed",
-    "debugging",
-    "visualization",
-    "dataset_size",
-    "popularity",
-    "community",
-    "distributed",
-    "platforms",
-    "learning_curve",
-)
-
+# Confidence of the best match (knowledge/store.py: the weighted share of the question the entry covers):
+# at or above ANSWER the entry is the answer; down to DID_YOU_MEAN its question is offered; below, "I don't
+# have that". Set on the index's own questions, never on the held-out set.
+ANSWER = 0.55
+DID_YOU_MEAN = 0.35
+# A match for a question the NLU took as out of scope must be clearer still before it is answered.
+ANSWER_OUT_OF_SCOPE = 0.7
+RELATED = 0.45  # a further question offered as a button
+NEAREST = 0.2  # a topic offered next to "I don't have that"
+MAX_EXTRA_POINTS = 2
+MAX_RELATED = 3
+ANSWERABLE = ("fact", "comparison", "recommendation", "overview")  # code only when code is asked for
+DEFINING = ("definition", "relationship")
+ANY = "any"
 
 @dataclass
 class Answer:
     text: str
     buttons: list[dict[str, str]] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)  # the knowledge entries it answers with, best first
+
+
+@dataclass
+class Question:
+    """What the user asked, as the NLU understood it."""
+
+    text: str
+    search_language: str  # the language the NLU lemmatised the text in
+    tokens: list[tuple[str, str]] | None = None  # (surface, lemma) from the NLU; None: lemmatise here
+    subjects: list[str] = field(default_factory=list)  # frameworks and concepts named, or carried over
+    aspects: list[str] = field(default_factory=list)
 
 
 def intent_payload(intent: str, **entities: object) -> str:
@@ -65,12 +79,132 @@ class Composer:
     def examples(self) -> list[dict[str, str]]:
         return [dict(item) for item in self.t.raw("examples")]
 
+    # --- answers found by search ---------------------------------------------------------------
+    def search(
+        self, question: Question, *, kinds: Iterable[str], prefer_kinds: Iterable[str] = (), prefer_aspects=()
+    ) -> list[Hit]:
+        return self.store.search(
+            question.text,
+            question.search_language,
+            tokens=question.tokens,
+            subjects=question.subjects,
+            kinds=kinds,
+            prefer_kinds=prefer_kinds,
+            prefer_aspects=[*question.aspects, *prefer_aspects],
+        )
+
+    def answer(self, hits: list[Hit], *, threshold: float = ANSWER, unknown: Answer | None = None) -> Answer:
+        """The best entry as the answer when it is clear enough, else "Did you mean", else "I don't have it"."""
+        if hits and hits[0].confidence >= threshold:
+            return self.entry_answer(hits)
+        candidates = self._distinct([hit for hit in hits if hit.confidence >= DID_YOU_MEAN])[:MAX_RELATED]
+        if candidates:
+            return Answer(self.t("answer.did_you_mean"), self._question_buttons(candidates))
+        if unknown is not None:
+            return unknown
+        nearest = [hit for hit in self._distinct(hits) if hit.confidence >= NEAREST][:2]
+        if nearest:
+            return Answer(self.t("answer.unknown_nearest"), self._question_buttons(nearest))
+        return Answer(self.t("answer.unknown"), self.examples())
+
+    def entry_answer(self, hits: list[Hit]) -> Answer:
+        """The top entry first; close runners-up of the same kind as extra points; other good matches as
+        questions to ask next."""
+        top = hits[0]
+        ranked = self._distinct(hits)
+        extras = [
+            hit
+            for hit in ranked[1:]
+            if hit.kind == top.kind and hit.confidence >= ANSWER and hit.score >= top.score - 0.03
+        ][:MAX_EXTRA_POINTS]
+        if top.kind in ("task", "overview", "recommendation"):
+            extras = []
+        text = self.render_entry(top.entry)
+        for hit in extras:
+            text += "\n\n" + self.render_entry(hit.entry, history=False)
+        shown = {top.chain, *(hit.chain for hit in extras)}
+        related = [
+            hit
+            for hit in ranked
+            if hit.chain not in shown and hit.confidence >= RELATED and set(hit.subjects) & set(top.subjects)
+        ][:MAX_RELATED]
+        return Answer(text, self._question_buttons(related), [top.entry, *(hit.entry for hit in extras)])
+
+    def render_entry(self, entry_id: str, history: bool = True) -> str:
+        info = self.store.entry(entry_id)
+        kind = info.kind if info else ""
+        if kind in ("fact", "comparison"):
+            return self._claim_text(entry_id, history)
+        if kind == "recommendation":
+            found = self.store.recommendation(entry_id, self.lang)
+            return f"{found.text} _({self._cite_source(found.source)})_"
+        if kind == "overview":
+            return self.overview(info.subjects[0])
+        if kind == "task":
+            return self.code([], entry_id.split(":", 1)[1]).text
+        return ""
+
+    def _claim_text(self, entry_id: str, history: bool) -> str:
+        lead, older = self.store.current_claim(entry_id, self.lang)
+        text = f"{lead.text} _({self._cite(lead)})_"
+        if history and older is not None and older.id != lead.id:
+            text += "\n\n" + self.t(
+                "answer.history", publisher=older.source.publisher, date=older.date, text=older.text
+            )
+        if lead.aspect == "speed":
+            text += "\n" + "\n".join(self.measured_speed(list(self.frameworks))).rstrip()
+        return text
+
+    def overview(self, subject: str) -> str:
+        """The short overview of one subject, for "tell me about PyTorch"."""
+        claims = []
+        for aspect in ("definition", "origin", "relationship"):
+            found = self.store.facts(subject, self.lang, aspect)
+            if found:
+                claims.append(found[0])
+        return "\n".join([self.t("define.heading", name=self.name(subject)), *self.claim_lines(claims[:3])])
+
+    def _distinct(self, hits: list[Hit]) -> list[Hit]:
+        """One hit per update chain (an old claim and its update answer the same question)."""
+        seen: set[str] = set()
+        kept = []
+        for hit in hits:
+            if hit.chain not in seen:
+                seen.add(hit.chain)
+                kept.append(hit)
+        return kept
+
+    def _question_buttons(self, hits: list[Hit]) -> list[dict[str, str]]:
+        """Each entry's question nearest to what was asked, as a button that asks it."""
+        buttons = []
+        for hit in hits:
+            asked = self.store.questions(hit.entry, self.lang)  # the reply's language may differ from the search's
+            question = hit.question if hit.question in asked else next(iter(asked), "")
+            if question:
+                buttons.append({"title": question, "payload": question})
+        return buttons
+
+    def _cite_source(self, source) -> str:
+        return self.t("claims.source", publisher=source.publisher, date=source.date)
+
     # --- answers -------------------------------------------------------------------------------
     def smalltalk(self, intent: str) -> Answer:
         with_examples = intent in ("greet", "help", "out_of_scope")
         return Answer(self.t(f"smalltalk.{intent}"), self.examples() if with_examples else [])
 
-    def low_confidence(self, ranking: list[dict], entities: dict[str, list[str]]) -> Answer:
+    def out_of_scope(self, question: Question) -> Answer:
+        """What the NLU took for out of scope is still answered when the knowledge base clearly has it
+        ("what is JAX?"); otherwise the polite refusal."""
+        hits = self.search(question, kinds=ANSWERABLE)
+        if hits and hits[0].confidence >= ANSWER_OUT_OF_SCOPE:
+            return self.entry_answer(hits)
+        return self.smalltalk("out_of_scope")
+
+    def low_confidence(self, question: Question, ranking: list[dict], entities: dict[str, list[str]]) -> Answer:
+        hits = self.search(question, kinds=ANSWERABLE)
+        return self.answer(hits, unknown=self._intent_offer(ranking, entities))
+
+    def _intent_offer(self, ranking: list[dict], entities: dict[str, list[str]]) -> Answer:
         titles = self.t.raw("intent_titles")
         likely = [item["name"] for item in ranking if item.get("name") in titles and item.get("confidence", 0) >= 0.1][
             :3
@@ -80,81 +214,26 @@ class Composer:
         buttons = [{"title": titles[name], "payload": intent_payload(name, **entities)} for name in likely]
         return Answer(self.t("low_confidence.offer"), buttons)
 
-    def define(self, subjects: list[str]) -> Answer:
-        if not subjects:
-            return Answer(self.t("define.unknown"), self.examples())
-        parts = []
-        for subject in subjects:
-            claims = self.store.facts(subject, self.lang, "definition") + self.store.facts(
-                subject, self.lang, "relationship"
-            )
-            parts.append("\n".join([self.t("define.heading", name=self.name(subject)), *self.claim_lines(claims)]))
-        buttons = []
-        frameworks = [s for s in subjects if self.store.is_framework(s)]
-        for framework in frameworks:
-            buttons.append(
-                {
-                    "title": self.t("define.example_button", name=self.name(framework)),
-                    "payload": intent_payload("ask_code", framework=framework),
-                }
-            )
-        buttons.append(
-            {
-                "title": self.t("define.compare_button"),
-                "payload": intent_payload("compare", framework=frameworks or list(self.frameworks)),
-            }
-        )
-        return Answer("\n\n".join(parts), buttons)
+    def define(self, question: Question, named: list[str]) -> Answer:
+        """A definition, never code. Two subjects named ("deep learning vs machine learning"): one each."""
+        if len(named) >= 2:
+            parts, entries = [], []
+            for subject in named:
+                one = Question(question.text, question.search_language, question.tokens, [subject], [])
+                hits = [h for h in self.search(one, kinds=("fact",), prefer_aspects=DEFINING) if subject in h.subjects]
+                if hits:
+                    parts.append(f"**{self.name(subject)}**: {self.render_entry(hits[0].entry, history=False)}")
+                    entries.append(hits[0].entry)
+            if parts:
+                return Answer("\n\n".join(parts), [], entries)
+        hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",), prefer_aspects=DEFINING)
+        return self.answer(hits)
 
-    def fact(self, frameworks: list[str], aspect: str | None) -> Answer:
-        if not frameworks:
-            if aspect:
-                frameworks = list(self.frameworks)
-            else:
-                return Answer(self.t("fact.ask_framework"))
-        parts = []
-        for framework in frameworks:
-            claims = self.store.facts(framework, self.lang, aspect) if aspect else []
-            if claims:
-                heading = self.t("fact.heading", name=self.name(framework), aspect=self.t.aspect(aspect))
-                parts.append("\n".join([heading, *self.claim_lines(claims)]))
-            else:
-                overview = self.store.facts(framework, self.lang, "definition") + self.store.facts(
-                    framework, self.lang, "origin"
-                )
-                intro = (
-                    self.t("fact.none", name=self.name(framework), aspect=self.t.aspect(aspect))
-                    if aspect
-                    else f"**{self.name(framework)}**"
-                )
-                parts.append("\n".join([intro, *self.claim_lines(overview)]))
-        if aspect == "speed":
-            parts.append("\n".join(self.measured_speed(frameworks)).strip())
-        return Answer("\n\n".join(parts), self._aspect_buttons("ask_fact", frameworks, aspect))
+    def fact(self, question: Question) -> Answer:
+        return self.answer(self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",)))
 
-    def compare(self, frameworks: list[str], aspect: str | None) -> Answer:
-        frameworks = [f for f in self.frameworks if f in frameworks]
-        if len(frameworks) < 2:
-            frameworks = list(self.frameworks)
-        names = self.t("compare.and").join(self.name(f) for f in frameworks)
-        heading = self.t("compare.heading", names=names, aspect=self.t.aspect(aspect))
-        claims = self.store.comparisons(frameworks, self.lang, aspect)
-        lines = [heading, *self.claim_lines(claims)]
-        if aspect and len(claims) < len(frameworks) - 1:
-            per_framework = [(f, self.store.facts(f, self.lang, aspect)) for f in frameworks]
-            per_framework = [(f, found) for f, found in per_framework if found]
-            if per_framework:
-                if not claims:
-                    lines.append(self.t("compare.fallback"))
-                for framework, found in per_framework:
-                    lines.append(f"\n**{self.name(framework)}**")
-                    lines.extend(self.claim_lines(found))
-            elif not claims:
-                aspects = ", ".join(self.t.aspect(a) for a in COMPARE_ASPECTS)
-                lines.append(self.t("compare.unknown_aspect", aspects=aspects))
-        if aspect == "speed":
-            lines.extend(self.measured_speed(frameworks))
-        return Answer("\n".join(lines), self._aspect_buttons("compare", frameworks, aspect))
+    def compare(self, question: Question) -> Answer:
+        return self.answer(self.search(question, kinds=ANSWERABLE, prefer_kinds=("comparison",)))
 
     def measured_speed(self, frameworks: list[str]) -> list[str]:
         """Figures from `make measure`, cited next to what the sources claim about speed."""
@@ -188,23 +267,31 @@ class Composer:
                 )
         return lines
 
-    def _aspect_buttons(self, intent: str, frameworks: list[str], aspect: str | None) -> list[dict[str, str]]:
-        others = [a for a in COMPARE_ASPECTS if a != aspect][:4]
+    def code_for(self, question: Question, frameworks: list[str], task: str | None, default: str | None) -> Answer:
+        """Code for the task named, else the task the question is about, else an honest "not that one"."""
+        if task:
+            return self.code(frameworks, task)
+        hits = self.search(question, kinds=("task",))
+        if hits and hits[0].confidence >= ANSWER:
+            answer = self.code(frameworks, hits[0].aspect)
+            answer.entries = [hits[0].entry]
+            return answer
+        if default and self.store.says_nothing_specific(question.text, question.search_language, question.tokens, "task"):
+            return self.code(frameworks, default)  # "What is Keras?" then "show me an example"
+        return Answer(self.t("answer.no_task"), self._task_buttons(frameworks))
+
+    def _task_buttons(self, frameworks: list[str]) -> list[dict[str, str]]:
         return [
-            {"title": self.t.aspect(a).capitalize(), "payload": intent_payload(intent, framework=frameworks, aspect=a)}
-            for a in others
+            {
+                "title": self.store.task_title(t, self.lang),
+                "payload": intent_payload("ask_code", framework=frameworks, task=t),
+            }
+            for t in self.store.tasks()
         ]
 
     def code(self, frameworks: list[str], task: str | None) -> Answer:
         if not task:
-            buttons = [
-                {
-                    "title": self.store.task_title(t, self.lang),
-                    "payload": intent_payload("ask_code", framework=frameworks, task=t),
-                }
-                for t in self.store.tasks()
-            ]
-            return Answer(self.t("code.ask_task"), buttons)
+            return Answer(self.t("code.ask_task"), self._task_buttons(frameworks))
         frameworks = [f for f in self.frameworks if f in frameworks] or list(self.frameworks)
         title = self.store.task_title(task, self.lang)
         parts = []
@@ -232,36 +319,47 @@ class Composer:
             )
         return Answer("\n\n".join(parts), buttons)
 
-    def recommend(self, experience: str, goal: str) -> Answer:
+    def recommend(self, question: Question, experience: str | None, goal: str | None) -> Answer:
+        """Advice at once: the rule for what the user told us, else the entry that answers the question, else
+        the general advice; then, as optional buttons, what would tailor it."""
+        if not (experience or goal):
+            hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("recommendation",))
+            if hits and hits[0].confidence >= ANSWER:
+                answer = self.entry_answer(hits)
+                rule = self.store.recommendation_rule(hits[0].entry)
+                if rule is not None:
+                    answer.buttons = self._tailoring(*rule, answer)
+                return answer
         found = self.store.recommend(experience, goal, self.lang)
         if found is None:
             return Answer(self.t("recommend.none"))
-        who = self.t(
-            "recommend.for_you",
-            experience=self.t.raw("values.experience").get(experience, experience),
-            goal=self.t.raw("values.goal").get(goal, goal),
-        )
-        name = self.name(found.framework)
-        lines = [
-            f"{self.t('recommend.intro', name=name)} {who}",
-            "",
-            found.text,
-            "",
-            self.t("recommend.why"),
-            *self.claim_lines(found.reasons),
-        ]
-        buttons = [
-            {
-                "title": self.t("recommend.code_button", name=name),
-                "payload": intent_payload("ask_code", framework=found.framework, task="train"),
-            }
-        ]
-        return Answer("\n".join(lines), buttons)
+        who = ""
+        if experience or goal:
+            who = " " + self.t(
+                "recommend.for_you",
+                experience=self.t.raw("values.experience").get(experience or "", "—"),
+                goal=self.t.raw("values.goal").get(goal or "", "—"),
+            )
+        text = f"{self.t('recommend.intro', name=self.name(found.framework))}{who}\n\n{found.text} _({self._cite_source(found.source)})_"
+        answer = Answer(text, [], [found.id])
+        rule = self.store.recommendation_rule(found.id)
+        answer.buttons = self._tailoring(experience or rule[0], goal or rule[1], answer)
+        return answer
 
-    def ask(self, slot: str) -> Answer:
+    def _tailoring(self, experience: str, goal: str, answer: Answer) -> list[dict[str, str]]:
+        """Buttons that would change the advice: the goals when none is known, else the experience levels when
+        the rules for that goal differ by experience. Asked once, as an offer, never as a gate."""
+        if goal == ANY:
+            answer.text += "\n\n" + self.t("answer.tailor_goal")
+            return self._value_buttons("goal")
+        if experience == ANY and len(self.store.rules_for_goal(goal)) > 1:
+            answer.text += "\n\n" + self.t("answer.tailor_experience")
+            return self._value_buttons("experience")
+        return answer.buttons
+
+    def _value_buttons(self, slot: str) -> list[dict[str, str]]:
         values = self.t.raw(f"values.{slot}")
-        buttons = [
-            {"title": title.capitalize(), "payload": intent_payload("inform", **{slot: value})}
+        return [
+            {"title": title[:1].upper() + title[1:], "payload": intent_payload("inform", **{slot: value})}
             for value, title in values.items()
         ]
-        return Answer(self.t(f"ask.{slot}"), buttons)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 
+from actions.answers import Question
 from actions.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 FOLLOW_UP = "follow_up"
+SUBJECT_ENTITIES = ("framework", "concept")
+WORD = re.compile(r"[^\W_]+")
 
 
 def language(tracker: Tracker) -> str:
@@ -49,3 +54,38 @@ def current(tracker: Tracker, entity: str) -> str | None:
 
 def wants_all(tracker: Tracker) -> bool:
     return "all" in entity_values(tracker, "scope")
+
+
+def subjects_named(tracker: Tracker) -> list[str]:
+    return [value for entity in SUBJECT_ENTITIES for value in entity_values(tracker, entity)]
+
+
+def question(tracker: Tracker, carry_subjects: bool = False) -> Question:
+    """The latest message as a question for the knowledge store, with the lemmas the NLU found.
+
+    Words inside a framework or concept entity are left to the entity (so "pytroch" counts as PyTorch, not as
+    an unknown word). With `carry_subjects`, a message that names no subject is about the conversation's
+    ("who made it?"). Button payloads skip the NLU: their words are taken as they are."""
+    message = tracker.latest_message
+    text = message.get("text") or ""
+    lemmas = message.get("lemmas") or {}
+    spans = [
+        (found["start"], found["end"])
+        for found in message.get("entities") or []
+        if found.get("entity") in SUBJECT_ENTITIES and "start" in found and "end" in found
+    ]
+    if lemmas.get("tokens") is not None:
+        tokens = [
+            (surface, lemma)
+            for surface, lemma, start in lemmas["tokens"]
+            if not any(first <= start < end for first, end in spans)
+        ]
+    else:
+        tokens = [(word, word) for word in WORD.findall(text.lower())]
+    subjects = subjects_named(tracker)
+    if not subjects and carry_subjects:
+        subjects = list(tracker.get_slot("frameworks") or []) or [s for s in [tracker.get_slot("concept")] if s]
+    aspects = entity_values(tracker, "aspect")
+    if not aspects and is_follow_up(tracker) and tracker.get_slot("aspect"):
+        aspects = [tracker.get_slot("aspect")]
+    return Question(text, lemmas.get("language") or language(tracker), tokens, subjects, aspects)

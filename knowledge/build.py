@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from knowledge import models
+from knowledge import index, models
 from knowledge.paths import DEFAULT_DB, DEFAULT_MEASUREMENTS, DEFAULT_RUNS, SNIPPETS_DIR, SOURCES_DIR
 
 LANGUAGES = ("en", "es")
@@ -247,6 +247,11 @@ def read_measurements(path: Path) -> tuple[list, list]:
 
 def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = DEFAULT_MEASUREMENTS) -> dict[str, int]:
     rows = read_sources()
+    try:
+        questions = index.load_questions(SOURCES_DIR / index.QUESTIONS_DIR_NAME)
+        entries = index.entry_rows(rows, questions)
+    except ValueError as error:
+        raise SourceError(str(error)) from error
     attach_runs(rows["snippets"], runs_path)
     rows["measurement_runs"], rows["measurements"] = read_measurements(measurements_path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -262,9 +267,14 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = D
             session.add_all(rows[table])
         session.flush()
         session.add_all(rows["reasons"] + rows["measurement_runs"])
+        session.flush()
+        index.write_index(session, rows, entries, questions)
     engine.dispose()
     os.replace(partial, out)
-    return {table: len(items) for table, items in rows.items()}
+    counts = {table: len(items) for table, items in rows.items()}
+    counts["entries"] = len(entries)
+    counts["questions"] = sum(len(texts) for by_language in questions.values() for texts in by_language.values())
+    return counts
 
 
 def main(argv: list[str] | None = None) -> int:

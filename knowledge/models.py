@@ -136,3 +136,37 @@ class MeasurementRun(Base):
     hardware = Column(Text, nullable=False)
     versions = Column(Text, nullable=False)
     settings = Column(Text, nullable=False)
+
+
+class Entry(Base):
+    """Something the bot can answer with: a fact, comparison, recommendation, code task or subject overview.
+
+    `subjects` lists the frameworks or concepts it is about (space-separated; every framework for a code
+    task); its questions and terms are in `entry_questions` and the full-text index `entry_index`.
+    """
+
+    __tablename__ = "entries"
+    id = Column(String, primary_key=True)
+    kind = Column(String, nullable=False)  # fact, comparison, recommendation, task, overview
+    subjects = Column(Text, nullable=False)
+    aspect = Column(String)
+    chain = Column(String, nullable=False)  # the oldest claim of its update chain (itself when none)
+
+
+class EntryQuestion(Base):
+    """A question an entry answers, as users type it."""
+
+    __tablename__ = "entry_questions"
+    entry_id = Column(String, ForeignKey("entries.id"), primary_key=True)
+    language = Column(String(2), primary_key=True)
+    position = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    terms = Column(Text, nullable=False)  # its index terms, space-separated
+
+
+class StopWord(Base):
+    """Words left out of the search index and of queries (spaCy's lists, folded)."""
+
+    __tablename__ = "stop_words"
+    language = Column(String(2), primary_key=True)
+    word = Column(String, primary_key=True)

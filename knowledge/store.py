@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, or_, select
+from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from knowledge import models
+from knowledge.index import subject_term
 from knowledge.paths import database_url
+from knowledge.text import fold, terms, text_terms
 
 ANY = "any"
 
@@ -50,6 +55,7 @@ class Recommendation:
     text: str
     reasons: list[Claim]
     source: SourceRef
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,31 @@ class SpeedReport:
     hardware: str
     versions: str
     figures: list[SpeedFigure]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An entry found for a question. `confidence` is the share of the question's words (weighted by how rare
+    they are in the index) that the entry covers, lowered when the entry is about another subject than the one
+    named; `score` adds the caller's preferences and ranks."""
+
+    entry: str
+    kind: str
+    subjects: tuple[str, ...]
+    aspect: str | None
+    chain: str
+    confidence: float
+    score: float
+    question: str
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    id: str
+    kind: str
+    subjects: tuple[str, ...]
+    aspect: str | None
+    chain: str
 
 
 @dataclass(frozen=True)
@@ -116,6 +147,7 @@ class KnowledgeStore:
             self._subjects = {row.id: row for row in session.scalars(select(models.Subject))}
             self._tasks = {row.id: row for row in session.scalars(select(models.Task))}
             session.expunge_all()
+        self._load_index()
 
     # --- names -------------------------------------------------------------------------------
     def frameworks(self) -> list[str]:
@@ -195,15 +227,7 @@ class KnowledgeStore:
             if not rules:
                 return None
             best = max(rules, key=lambda r: ((r.experience != ANY) + (r.goal != ANY), r.goal != ANY))
-            claim_ids = list(
-                session.scalars(
-                    select(models.RecommendationReason.claim_id)
-                    .where(models.RecommendationReason.recommendation_id == best.id)
-                    .order_by(models.RecommendationReason.position)
-                )
-            )
-            reasons = self._claims_by_id(session, claim_ids, lang)
-            return Recommendation(best.framework, getattr(best, f"text_{lang}"), reasons, self._sources[best.source_id])
+            return self._recommendation(session, best, lang)
 
     # --- code ----------------------------------------------------------------------------------
     def snippet(self, framework: str, task: str, lang: str) -> Snippet | None:
@@ -231,7 +255,205 @@ class KnowledgeStore:
             figures = [SpeedFigure(r.framework, r.workload, r.train_step_ms, r.inference_batch_ms) for r in rows]
             return SpeedReport(run.measured_on, run.hardware, run.versions, figures)
 
+    # --- search --------------------------------------------------------------------------------
+    def _load_index(self) -> None:
+        """Entries, their questions and each index row's terms, held in memory (a few hundred rows)."""
+        with Session(self._engine) as session:
+            self._entries = {
+                row.id: EntryInfo(row.id, row.kind, tuple(row.subjects.split()), row.aspect, row.chain)
+                for row in session.scalars(select(models.Entry))
+            }
+            self._questions: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = defaultdict(list)
+            asked = list(session.scalars(select(models.EntryQuestion).order_by(models.EntryQuestion.position)))
+            self._stop = defaultdict(set)
+            for row in session.scalars(select(models.StopWord)):
+                self._stop[row.language].add(row.word)
+            rows = session.execute(text("SELECT rowid, entry_id, language FROM entry_index")).all()
+            documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
+            self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
+            for term, doc in session.execute(text("SELECT term, doc FROM entry_index_terms")):
+                self._terms[documents[doc]].add(term)
+            aliases = session.execute(
+                select(models.Term.phrase, models.Term.value, models.Term.language).where(
+                    models.Term.entity.in_(["framework", "concept"])
+                )
+            ).all()
+        self._stop = {lang: frozenset(words) for lang, words in self._stop.items()}
+        self._aliases: dict[str, dict[str, str]] = defaultdict(dict)  # one-word names only: "torch" -> pytorch
+        for phrase, value, lang in aliases:
+            if " " not in phrase.strip():
+                for target in ("en", "es") if lang == "*" else (lang,):
+                    self._aliases[target][fold(phrase.strip())] = value
+        for row in asked:
+            words = self._with_subjects(row.terms.split(), row.language, ())
+            self._questions[(row.entry_id, row.language)].append((row.text, frozenset(words)))
+        self._df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self._documents: dict[str, int] = defaultdict(int)
+        for (_, lang), found in self._terms.items():
+            self._documents[lang] += 1
+            for term in found:
+                self._df[lang][term] += 1
+
+    def entry(self, entry_id: str) -> EntryInfo | None:
+        return self._entries.get(entry_id)
+
+    def questions(self, entry_id: str, lang: str) -> list[str]:
+        return [question for question, _ in self._questions.get((entry_id, lang), [])]
+
+    def query_terms(
+        self, text_: str, lang: str, tokens: Iterable[tuple[str, str]] | None = None, subjects: Iterable[str] = ()
+    ) -> list[str]:
+        """The question's index terms; a subject named by the NLU or by a one-word name becomes `subj<id>`.
+        Without `tokens` (surface, lemma pairs from the NLU) the text is lemmatised here, which loads spaCy."""
+        stop = self._stop.get(lang, frozenset())
+        found = terms(tokens, stop) if tokens is not None else text_terms(text_, lang, stop)
+        return self._with_subjects(found, lang, subjects)
+
+    def _with_subjects(self, found: list[str], lang: str, subjects: Iterable[str]) -> list[str]:
+        named = list(dict.fromkeys(subjects))
+        words = []
+        for word in found:
+            subject = self._aliases[lang].get(word)
+            if subject:
+                named.append(subject)
+            else:
+                words.append(word)
+        for subject in named:
+            if subject in self._subjects:
+                words.append(subject_term(subject))
+        return list(dict.fromkeys(words))
+
+    def says_nothing_specific(
+        self, text_: str, lang: str, tokens: Iterable[tuple[str, str]] | None, kind: str
+    ) -> bool:
+        """Whether a question names nothing beyond its subjects and words common to most entries of a kind
+        ("show me an example in Keras" says no task; "early stopping in Keras" does)."""
+        entries = [e.id for e in self._entries.values() if e.kind == kind]
+        for term in self.query_terms(text_, lang, tokens):
+            if term.startswith("subj"):
+                continue
+            share = sum(term in self._terms[(e, lang)] for e in entries) / max(len(entries), 1)
+            if share < 0.5:
+                return False
+        return True
+
+    def _idf(self, term: str, lang: str) -> float:
+        documents = max(self._documents[lang], 1)
+        seen = self._df[lang].get(term, 0)
+        if not seen:  # a word the knowledge base never uses: what the question is really about
+            return 1.5 * math.log(1 + 2 * documents)
+        return math.log(1 + documents / seen)
+
+    def search(
+        self,
+        text_: str,
+        lang: str,
+        *,
+        tokens: Iterable[tuple[str, str]] | None = None,
+        subjects: Iterable[str] = (),
+        kinds: Iterable[str] | None = None,
+        prefer_kinds: Iterable[str] = (),
+        prefer_aspects: Iterable[str] = (),
+        limit: int = 5,
+    ) -> list[Hit]:
+        """Entries that answer a question, best first. The full-text index (bm25) finds the candidates; the
+        confidence is how much of the question an entry covers; kinds, aspects and subjects the NLU found
+        filter and boost."""
+        query = self.query_terms(text_, lang, tokens, subjects)
+        if not query:
+            return []
+        named = {term for term in query if term.startswith("subj")}
+        match = " OR ".join(f'"{term}"' for term in query)
+        with Session(self._engine) as session:
+            ranked = session.execute(
+                text(
+                    "SELECT entry_id, bm25(entry_index, 0, 0, 4.0, 1.0, 1.5) AS rank FROM entry_index "
+                    "WHERE entry_index MATCH :match AND language = :lang ORDER BY rank LIMIT 60"
+                ),
+                {"match": match, "lang": lang},
+            ).all()
+        if not ranked:
+            return []
+        weights = {term: self._idf(term, lang) for term in query}
+        total = sum(weights.values())
+        best_rank = ranked[0][1] or -1.0
+        allowed = set(kinds) if kinds is not None else None
+        prefer_kinds, prefer_aspects = set(prefer_kinds), set(prefer_aspects)
+        hits = []
+        for entry_id, rank in ranked:
+            info = self._entries[entry_id]
+            if allowed is not None and info.kind not in allowed:
+                continue
+            found = self._terms[(entry_id, lang)]
+            covered = sum(weight for term, weight in weights.items() if term in found) / total
+            question, closeness = self._closest_question(entry_id, lang, weights)
+            confidence = 0.7 * covered + 0.3 * closeness
+            own = {subject_term(s) for s in info.subjects}
+            if named and not named & own:
+                confidence *= 0.5  # about another subject than the one asked about
+            score = confidence + 0.05 * (rank / best_rank if best_rank else 0)
+            score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
+            hits.append(
+                Hit(entry_id, info.kind, info.subjects, info.aspect, info.chain, round(confidence, 3), score, question)
+            )
+        hits.sort(key=lambda hit: -hit.score)
+        return hits[:limit]
+
+    def _closest_question(self, entry_id: str, lang: str, weights: dict[str, float]) -> tuple[str, float]:
+        """The entry's question nearest to the user's (weighted overlap over union of their words)."""
+        best, closeness = "", 0.0
+        for question, words in self._questions.get((entry_id, lang), []):
+            shared = sum(weight for term, weight in weights.items() if term in words)
+            extra = sum(self._idf(word, lang) for word in words if word not in weights)
+            score = shared / (sum(weights.values()) + extra)
+            if score > closeness or not best:
+                best, closeness = question, score
+        return best, closeness
+
+    def current_claim(self, entry_id: str, lang: str) -> tuple[Claim, Claim | None] | None:
+        """A fact or comparison as it holds now, and the older claim it revises (shown as history).
+
+        When newer entries update this one, the newest of them leads and this one becomes the history."""
+        with Session(self._engine) as session:
+            for model in (models.Fact, models.Comparison):
+                row = session.get(model, entry_id)
+                if row is None:
+                    continue
+                newer = list(session.scalars(select(model).where(model.updates_id == row.id).order_by(model.date)))
+                if newer:
+                    return self._claim(newer[-1], lang), self._claim(row, lang)
+                older = session.get(model, row.updates_id) if row.updates_id else None
+                return self._claim(row, lang), (self._claim(older, lang) if older is not None else None)
+        return None
+
+    def recommendation(self, entry_id: str, lang: str) -> Recommendation | None:
+        with Session(self._engine) as session:
+            row = session.get(models.Recommendation, entry_id)
+            return self._recommendation(session, row, lang) if row is not None else None
+
+    def recommendation_rule(self, entry_id: str) -> tuple[str, str] | None:
+        """(experience, goal) of a recommendation rule."""
+        with Session(self._engine) as session:
+            row = session.get(models.Recommendation, entry_id)
+            return (row.experience, row.goal) if row is not None else None
+
+    def rules_for_goal(self, goal: str) -> set[str]:
+        """The frameworks the rules for a goal recommend, whatever the experience."""
+        with Session(self._engine) as session:
+            return set(session.scalars(select(models.Recommendation.framework).where(models.Recommendation.goal == goal)))
+
     # --- helpers -------------------------------------------------------------------------------
+    def _recommendation(self, session: Session, row, lang: str) -> Recommendation:
+        claim_ids = list(
+            session.scalars(
+                select(models.RecommendationReason.claim_id)
+                .where(models.RecommendationReason.recommendation_id == row.id)
+                .order_by(models.RecommendationReason.position)
+            )
+        )
+        reasons = self._claims_by_id(session, claim_ids, lang)
+        return Recommendation(row.framework, getattr(row, f"text_{lang}"), reasons, self._sources[row.source_id], row.id)
+
     def _claim(self, row, lang: str) -> Claim:
         return Claim(
             id=row.id,

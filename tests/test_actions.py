@@ -12,23 +12,28 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions
 from actions.i18n import table
+from knowledge.text import analyse
 
 
 def tracker(
     intent: str, text: str = "", entities: list[dict] | None = None, lang: str | None = "en", **slots: Any
 ) -> Tracker:
+    """The tracker the action server receives, with the lemmas the NLU's tokenizer adds to the parse."""
+    lemmas = {"language": lang or "en", "tokens": [[s, lemma, start] for s, start, lemma in analyse(text, lang or "en")]}
     latest = {
         "intent": {"name": intent, "confidence": 0.9},
         "entities": entities or [],
         "text": text,
         "language": lang,
         "intent_ranking": [{"name": intent, "confidence": 0.9}],
+        "lemmas": lemmas,
     }
     return Tracker("test-user", slots, latest, [], False, None, {}, "action_listen")
 
 
-def entity(name: str, value: str) -> dict:
-    return {"entity": name, "value": value}
+def entity(name: str, value: str, start: int | None = None, end: int | None = None) -> dict:
+    found = {"entity": name, "value": value}
+    return found if start is None else {**found, "start": start, "end": end}
 
 
 def run(action_class, track: Tracker) -> tuple[list[dict], list]:
@@ -66,53 +71,83 @@ def test_unclear_first_message_takes_the_language_the_page_declared():
     assert text_of(run(actions.SmallTalk, track)[0]) == table("es")["smalltalk"]["thank"]
 
 
-def test_definition_of_keras_cites_the_article_and_the_update():
-    messages, events = run(actions.Define, tracker("ask_definition", entities=[entity("framework", "keras")]))
+def test_definition_of_keras_answers_first_with_its_source():
+    track = tracker("ask_definition", "what is keras?", [entity("framework", "keras")])
+    messages, events = run(actions.Define, track)
     text = text_of(messages)
-    assert "**Keras**" in text and "Nodd3r blog, 2022-10-11" in text
+    assert text.startswith("Keras is") and "Nodd3r blog, 2022-10-11" in text
     assert SlotSet("topic", "definition") in events
+    assert SlotSet("answer_entries", ["keras-definition"]) in events
 
 
-def test_deep_learning_vs_machine_learning_in_spanish():
+def test_deep_learning_vs_machine_learning_in_spanish_defines_both():
     entities = [entity("concept", "deep_learning"), entity("concept", "machine_learning")]
-    text = text_of(run(actions.Define, tracker("ask_definition", entities=entities, lang="es"))[0])
-    assert "aprendizaje profundo" in text.lower() and "aprendizaje automático" in text.lower()
+    track = tracker("ask_definition", "diferencia entre deep learning y machine learning", entities, lang="es")
+    text = text_of(run(actions.Define, track)[0])
+    assert "**deep learning (aprendizaje profundo)**" in text and "**machine learning (aprendizaje automático)**" in text
 
 
-def test_fact_on_one_aspect():
-    entities = [entity("framework", "pytorch"), entity("aspect", "platforms")]
-    text = text_of(run(actions.Fact, tracker("ask_fact", entities=entities))[0])
-    assert "Windows" in text
+def test_a_definition_is_never_code():
+    track = tracker("ask_definition", "¿Qué es una red neuronal convolucional?", lang="es")
+    messages, events = run(actions.Define, track)
+    assert "```" not in text_of(messages) and "convoluci" in text_of(messages)
+    assert SlotSet("answer_entries", ["cnn-definition"]) in events
 
 
-def test_fact_without_framework_asks_which():
-    messages, _ = run(actions.Fact, tracker("ask_fact"))
-    assert text_of(messages) == table("en")["fact"]["ask_framework"]
+def test_the_specific_fact_asked_comes_first():
+    track = tracker("ask_fact", "In what year was PyTorch first released?", [entity("framework", "pytorch")])
+    text = text_of(run(actions.Fact, track)[0])
+    assert text.startswith("PyTorch was originally developed") and "2016" in text.split("\n")[0]
 
 
-def test_comparison_on_deployment_shows_article_and_update():
-    entities = [entity("framework", "pytorch"), entity("framework", "tensorflow"), entity("aspect", "deployment")]
-    messages, events = run(actions.Compare, tracker("compare", entities=entities))
+def test_follow_up_without_a_subject_is_about_the_conversation_subject():
+    track = tracker("ask_fact", "who made it?", frameworks=["tensorflow"])
+    assert "Google" in text_of(run(actions.Fact, track)[0]).split("\n")[0]
+
+
+def test_what_holds_now_comes_first_and_the_article_follows_as_history():
+    track = tracker("ask_fact", "Which backends does Keras support?", [entity("framework", "keras"), entity("aspect", "backends")])
+    text = text_of(run(actions.Fact, track)[0])
+    first, _, rest = text.partition("\n\n")
+    assert "Keras 3" in first and "Theano" in rest and "Earlier (Nodd3r blog, 2022-10-11)" in rest
+
+
+def test_a_question_the_knowledge_base_cannot_answer_gets_an_honest_no():
+    track = tracker("ask_fact", "¿Me conviene invertir en acciones de Nvidia?", lang="es")
+    messages, events = run(actions.Fact, track)
+    assert text_of(messages).startswith(table("es")["answer"]["unknown"])
+    assert SlotSet("answer_entries", None) in events
+
+
+def test_a_weak_match_offers_the_nearest_questions():
+    track = tracker("ask_fact", "Is there a PyTorch equivalent of TensorFlow Lite for phones?")
+    messages, _ = run(actions.Fact, track)
     text = text_of(messages)
-    assert text.startswith("**TensorFlow vs PyTorch — deployment**")
-    assert "Nodd3r blog" in text and "**Update (" in text
+    if text != table("en")["answer"]["did_you_mean"]:
+        assert "ExecuTorch" in text.split("\n")[0]  # answered outright: the right entry
+    else:
+        assert messages[0]["buttons"] and all(b["title"] == b["payload"] for b in messages[0]["buttons"])
+
+
+def test_out_of_scope_question_the_knowledge_base_has_is_answered():
+    track = tracker("out_of_scope", "what is JAX?", [entity("concept", "jax")])
+    assert text_of(run(actions.SmallTalk, track)[0]).startswith("JAX is")
+
+
+def test_comparison_on_deployment_puts_what_holds_now_first():
+    entities = [entity("framework", "pytorch"), entity("framework", "tensorflow"), entity("aspect", "deployment")]
+    messages, events = run(actions.Compare, tracker("compare", "PyTorch vs TensorFlow for deployment?", entities))
+    text = text_of(messages)
+    assert text.startswith("The gap is much narrower now") and "Earlier (Nodd3r blog" in text
     assert SlotSet("topic", "compare") in events
-    assert all(b["payload"].startswith("/compare") for b in messages[0]["buttons"])
 
 
 def test_follow_up_reuses_frameworks_and_takes_the_new_aspect():
     follow = tracker(
-        "follow_up", entities=[entity("aspect", "speed")], frameworks=["keras", "pytorch"], topic="compare"
+        "follow_up", "and speed?", [entity("aspect", "speed")], frameworks=["keras", "pytorch"], topic="compare"
     )
-    text = text_of(run(actions.Compare, follow)[0])
-    assert text.startswith("**Keras vs PyTorch — speed**")
-
-
-def test_new_comparison_does_not_inherit_the_old_aspect():
-    fresh = tracker(
-        "compare", entities=[entity("framework", "keras"), entity("framework", "pytorch")], aspect="deployment"
-    )
-    assert "— overall**" in text_of(run(actions.Compare, fresh)[0])
+    _, events = run(actions.Compare, follow)
+    assert SlotSet("answer_entries", ["cmp-keras-pytorch-speed-now"]) in events
 
 
 def test_code_snippet_is_a_fenced_python_block_with_versions():
@@ -138,24 +173,36 @@ def test_same_thing_in_all_three():
     assert text.count("```python") == 3
 
 
-def test_recommendation_uses_the_form_slots_and_gives_reasons():
-    messages, events = run(actions.Recommend, tracker("inform", experience="beginner", goal="research", lang="es"))
+def test_recommendation_uses_what_the_user_told_and_cites_it():
+    messages, events = run(actions.Recommend, tracker("inform", "investigación", experience="beginner", goal="research", lang="es"))
     text = text_of(messages)
-    assert "**PyTorch**" in text and "Por qué:" in text
+    assert "**PyTorch**" in text and "(nivel: principiante, objetivo: investigación)" in text
     assert SlotSet("topic", "recommendation") in events
 
 
-@pytest.mark.parametrize("slot", ["experience", "goal"])
-def test_form_questions_offer_every_value_as_a_button(slot):
-    action = actions.AskExperience if slot == "experience" else actions.AskGoal
-    messages, _ = run(action, tracker("recommend", lang="es"))
-    assert [b["title"].lower() for b in messages[0]["buttons"]] == [
-        v.lower() for v in table("es")["values"][slot].values()
-    ]
+def test_which_framework_for_a_goal_is_answered_at_once():
+    track = tracker("recommend", "which framework is best for computer vision?")
+    messages, events = run(actions.Recommend, track)
+    assert "computer vision" in text_of(messages).split("\n")[0]
+    assert SlotSet("answer_entries", ["rec-any-computer-vision-pytorch"]) in events
+
+
+def test_advice_without_a_goal_answers_first_and_offers_the_goals():
+    messages, _ = run(actions.Recommend, tracker("recommend", "which framework should I learn?"))
+    text = text_of(messages)
+    assert text.startswith("If you have no particular goal yet") and table("en")["answer"]["tailor_goal"] in text
+    assert [b["payload"] for b in messages[0]["buttons"]][0] == '/inform{"goal": "research"}'
+
+
+def test_code_for_a_task_without_a_snippet_says_so_and_lists_the_tasks():
+    track = tracker("ask_code", "how do I use early stopping in keras", [entity("framework", "keras")])
+    messages, _ = run(actions.ShowCode, track)
+    assert "```" not in text_of(messages) and text_of(messages) == table("en")["answer"]["no_task"]
+    assert messages[0]["buttons"] and all(b["payload"].startswith("/ask_code") for b in messages[0]["buttons"])
 
 
 def test_low_confidence_offers_likely_meanings():
-    track = tracker("nlu_fallback", entities=[entity("framework", "keras")])
+    track = tracker("nlu_fallback", "zzz qqq keras", entities=[entity("framework", "keras", 8, 13)])
     track.latest_message["intent_ranking"] = [
         {"name": "nlu_fallback", "confidence": 0.5},
         {"name": "compare", "confidence": 0.3},
@@ -170,9 +217,8 @@ def test_low_confidence_offers_likely_meanings():
 
 
 def test_deployment_aspect_fills_the_production_goal():
-    track = tracker("inform", entities=[entity("aspect", "deployment")])
-    slots = asyncio.run(actions.ValidateRecommendationForm().extract_goal(CollectingDispatcher(), track, {}))
-    assert slots == {"goal": "production"}
+    track = tracker("inform", "I want to deploy models", [entity("aspect", "deployment")])
+    assert "(for: —, goal: models in production)" in text_of(run(actions.Recommend, track)[0])
 
 
 def test_string_tables_have_the_same_keys():
@@ -188,7 +234,7 @@ def test_string_tables_have_the_same_keys():
 
 def test_speed_comparison_cites_the_figures_measured_here():
     entities = [entity("framework", "pytorch"), entity("framework", "keras"), entity("aspect", "speed")]
-    text = text_of(run(actions.Compare, tracker("compare", entities=entities))[0])
+    text = text_of(run(actions.Compare, tracker("compare", "is pytorch faster than keras?", entities))[0])
     assert "Nodd3r blog" in text  # what the article claims...
     assert "**Measured on this machine** (Test CPU 3000, 2 cores" in text  # ...next to what was measured
     assert "- MLP, one training step: PyTorch 1.50 ms vs Keras 4.50 ms (PyTorch is 3.0× faster)" in text
@@ -202,5 +248,5 @@ def test_speed_fact_in_spanish_without_measurements_says_how_to_measure(tmp_path
     build(tmp_path / "kb.sqlite", tmp_path / "no-runs.json", tmp_path / "no-measurements.json")
     monkeypatch.setattr(actions, "store", lambda: KnowledgeStore(f"sqlite:///{tmp_path / 'kb.sqlite'}"))
     entities = [entity("framework", "pytorch"), entity("aspect", "speed")]
-    text = text_of(run(actions.Fact, tracker("ask_fact", entities=entities, lang="es"))[0])
+    text = text_of(run(actions.Fact, tracker("ask_fact", "¿pytorch es rápido?", entities, lang="es"))[0])
     assert table("es")["speed"]["not_measured"] in text

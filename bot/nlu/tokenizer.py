@@ -8,11 +8,15 @@ from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.language import GUESS_KEY
 from bot.nlu.spacy_pipelines import DEFAULT_LANGUAGE, SUPPORTED, analyse, pipeline
+
+LEMMAS_KEY = "lemmas"  # read by actions/context.py
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -39,6 +43,19 @@ class BilingualSpacyTokenizer(Tokenizer):
         for lang in SUPPORTED:  # load the lemma tables now, not during the first user's message (~3 s)
             pipeline(lang)
         return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Tokens as Rasa needs them, plus the lemmas in the parse result: the actions search the knowledge
+        base with them, without loading spaCy themselves."""
+        messages = super().process(messages)
+        for message in messages:
+            tokens = message.get(TOKENS_NAMES[TEXT]) or []
+            lemmas = {
+                "language": message.get(GUESS_KEY) or DEFAULT_LANGUAGE,
+                "tokens": [[token.text, token.lemma, token.start] for token in tokens],
+            }
+            message.set(LEMMAS_KEY, lemmas, add_to_output=True)
+        return messages
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute) or ""

@@ -1,0 +1,157 @@
+"""The question index: every answerable entry, the questions it answers, and a full-text index over them.
+
+`make kb` calls `entry_rows` and `write_index` after the knowledge rows are read. The index is SQLite FTS5
+(bm25 ranking) in the knowledge base file itself; each (entry, language) row holds the lemmatised terms of
+the entry's questions, its statement and its keywords (the vocabulary of its subjects, aspect, goal or task),
+plus one `subj<id>` term per subject, which queries use to name a subject whatever the user called it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from knowledge import models
+from knowledge.text import SUPPORTED, stop_words, text_terms
+
+MIN_QUESTIONS = 3
+QUESTIONS_DIR_NAME = "questions"
+FTS_DDL = (
+    "CREATE VIRTUAL TABLE entry_index USING fts5("
+    "entry_id UNINDEXED, language UNINDEXED, questions, statement, keywords, "
+    "tokenize = 'unicode61 remove_diacritics 2')"
+)
+VOCABULARY_DDL = "CREATE VIRTUAL TABLE entry_index_terms USING fts5vocab(entry_index, 'instance')"
+
+
+def subject_term(subject: str) -> str:
+    """The index term that stands for a subject: "deep_learning" -> "subjdeeplearning"."""
+    return "subj" + subject.replace("_", "")
+
+
+def load_questions(directory: Path) -> dict[str, dict[str, list[str]]]:
+    """Questions by entry id from every file in knowledge/sources/questions/."""
+    questions: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(directory.glob("*.yml")):
+        with path.open(encoding="utf-8") as handle:
+            for entry_id, by_language in (yaml.safe_load(handle) or {}).items():
+                if entry_id in questions:
+                    raise ValueError(f"questions/{path.name}: '{entry_id}' has questions in two files.")
+                questions[entry_id] = {lang: [str(q).strip() for q in by_language.get(lang) or []] for lang in SUPPORTED}
+    return questions
+
+
+def entry_rows(rows: dict[str, list], questions: dict[str, dict[str, list[str]]]) -> list[models.Entry]:
+    """One Entry per fact, comparison, recommendation, task and subject; checks every one has its questions."""
+    frameworks = " ".join(s.id for s in rows["subjects"] if s.kind == "framework")
+    entries: list[models.Entry] = []
+
+    def chain_root(row, by_id: dict) -> str:
+        while row.updates_id and row.updates_id in by_id:
+            row = by_id[row.updates_id]
+        return row.id
+
+    facts = {row.id: row for row in rows["facts"]}
+    for row in rows["facts"]:
+        entries.append(models.Entry(id=row.id, kind="fact", subjects=row.subject_id, aspect=row.aspect, chain=chain_root(row, facts)))
+    comparisons = {row.id: row for row in rows["comparisons"]}
+    for row in rows["comparisons"]:
+        subjects = f"{row.framework_a} {row.framework_b}"
+        entries.append(
+            models.Entry(id=row.id, kind="comparison", subjects=subjects, aspect=row.aspect, chain=chain_root(row, comparisons))
+        )
+    for row in rows["recommendations"]:
+        entries.append(models.Entry(id=row.id, kind="recommendation", subjects=frameworks, aspect=row.goal, chain=row.id))
+    for row in rows["tasks"]:
+        entry_id = f"task:{row.id}"
+        entries.append(models.Entry(id=entry_id, kind="task", subjects=frameworks, aspect=row.id, chain=entry_id))
+    for row in rows["subjects"]:
+        entry_id = f"about:{row.id}"
+        entries.append(models.Entry(id=entry_id, kind="overview", subjects=row.id, aspect=None, chain=entry_id))
+
+    known = {entry.id for entry in entries}
+    unknown = sorted(set(questions) - known)
+    if unknown:
+        raise ValueError(f"questions/: questions for unknown entries {', '.join(unknown)}.")
+    for entry in entries:
+        for lang in SUPPORTED:
+            found = len(questions.get(entry.id, {}).get(lang, []))
+            if found < MIN_QUESTIONS:
+                raise ValueError(
+                    f"questions/: '{entry.id}' has {found} {lang} questions; every entry needs {MIN_QUESTIONS}."
+                )
+    return entries
+
+
+def _statements(rows: dict[str, list]) -> dict[str, dict[str, str]]:
+    statements: dict[str, dict[str, str]] = {}
+    for table in ("facts", "comparisons", "recommendations"):
+        for row in rows[table]:
+            statements[row.id] = {lang: getattr(row, f"text_{lang}") for lang in SUPPORTED}
+    for row in rows["tasks"]:
+        statements[f"task:{row.id}"] = {lang: getattr(row, f"title_{lang}") for lang in SUPPORTED}
+    for row in rows["subjects"]:
+        statements[f"about:{row.id}"] = {lang: getattr(row, f"name_{lang}") for lang in SUPPORTED}
+    return statements
+
+
+def _keywords(rows: dict[str, list], entry: models.Entry, lang: str) -> list[str]:
+    """Phrases of the vocabulary that name what the entry is about, in one language."""
+    phrases: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for term in rows["terms"]:
+        if term.language in (lang, "*"):
+            phrases[(term.entity, term.value)].append(term.phrase)
+    words: list[str] = []
+    if entry.kind in ("fact", "comparison", "overview"):
+        for subject in entry.subjects.split():
+            words += phrases[("framework", subject)] + phrases[("concept", subject)]
+    if entry.kind in ("fact", "comparison") and entry.aspect:
+        words += phrases[("aspect", entry.aspect)]
+    if entry.kind == "recommendation":
+        words += phrases[("goal", entry.aspect)]
+    if entry.kind == "task":
+        words += phrases[("task", entry.aspect)]
+    return words
+
+
+def write_index(session: Session, rows: dict[str, list], entries: list[models.Entry], questions: dict) -> None:
+    """Fill entries, entry_questions, stop_words and the FTS5 index (inside the build's transaction)."""
+    session.add_all(entries)
+    stops = {lang: stop_words(lang) for lang in SUPPORTED}
+    asked: dict[tuple[str, str], list[str]] = {}
+    for entry_id, by_language in questions.items():
+        for lang, texts in by_language.items():
+            asked[(entry_id, lang)] = [" ".join(text_terms(q, lang, stops[lang])) for q in texts]
+            for position, (question, terms) in enumerate(zip(texts, asked[(entry_id, lang)])):
+                session.add(
+                    models.EntryQuestion(entry_id=entry_id, language=lang, position=position, text=question, terms=terms)
+                )
+    for lang, words in stops.items():
+        session.add_all(models.StopWord(language=lang, word=word) for word in sorted(words))
+    session.flush()
+    session.execute(text(FTS_DDL))
+    session.execute(text(VOCABULARY_DDL))
+    statements = _statements(rows)
+    insert = text(
+        "INSERT INTO entry_index (entry_id, language, questions, statement, keywords) "
+        "VALUES (:entry_id, :language, :questions, :statement, :keywords)"
+    )
+    for entry in entries:
+        for lang in SUPPORTED:
+            stop = stops[lang]
+            subject_terms = [subject_term(s) for s in entry.subjects.split()]
+            keywords = [" ".join(text_terms(k, lang, stop)) for k in _keywords(rows, entry, lang)]
+            session.execute(
+                insert,
+                {
+                    "entry_id": entry.id,
+                    "language": lang,
+                    "questions": " ".join(asked[(entry.id, lang)]),
+                    "statement": " ".join(text_terms(statements[entry.id][lang], lang, stop)),
+                    "keywords": " ".join(subject_terms + keywords),
+                },
+            )

@@ -1,0 +1,90 @@
+"""Words as the search index sees them: spaCy lemmas, lowercase, accents folded, stop words left out.
+
+The same spaCy pipelines lemmatise the knowledge base's questions at `make kb` and the user's message in the
+NLU (bot/nlu/tokenizer.py, which passes the lemmas on to the actions). spaCy is imported only when a
+pipeline is first needed: importing it pulls in TensorFlow (~20 s, ~700 MB), which the action server never
+needs because the NLU has already lemmatised the message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+SUPPORTED = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+WORD = re.compile(r"[^\W_]+")
+
+# spaCy's stop-word lists minus the words that tell one question from another ("who made it?" asks for an
+# origin, "how do I..." for a task). Folded like every other word.
+KEEP = {
+    "en": {"who", "when", "how", "why", "made", "make", "used", "use", "using", "show", "first", "last", "top", "full"},
+    "es": {"quien", "quienes", "cuando", "hecho", "hizo", "hace", "usar", "uso", "primer", "primero", "ultimo"},
+}
+
+
+@cache
+def pipeline(lang: str) -> Language:
+    """A blank spaCy pipeline with lemma tables from spacy-lookups-data (no trained model needed)."""
+    import spacy
+
+    if lang not in SUPPORTED:
+        lang = DEFAULT_LANGUAGE
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def analyse(text: str, lang: str) -> list[tuple[str, int, str]]:
+    """(token text, start offset, lowercase lemma) for every non-space token of `text`."""
+    lowered = text.lower()
+    source = lowered if len(lowered) == len(text) else text
+    doc = pipeline(lang)(source)
+    return [(text[t.idx : t.idx + len(t.text)], t.idx, t.lemma_.lower()) for t in doc if t.text.strip()]
+
+
+@cache
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words for a language, folded, minus KEEP (needs spaCy: used when the index is built)."""
+    from importlib import import_module
+
+    words = import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+    return frozenset(fold(w) for w in words) - KEEP.get(lang, set())
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: "Cómo" -> "como"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def lemma_of(surface: str, lemma: str) -> str:
+    """The lemma when it is a form of the word; the lookup tables give a few words unrelated lemmas
+    ("para" -> "parir", "ai" -> "have"), and those keep their own form."""
+    return lemma if lemma[:2] == surface.lower()[:2] else surface.lower()
+
+
+def terms(tokens: Iterable[tuple[str, str]], stop: frozenset[str]) -> list[str]:
+    """Index terms from (surface, lemma) pairs: folded lemmas of the words that are not stop words.
+    "torch.compile" gives "torch" and "compile"."""
+    found: list[str] = []
+    for surface, lemma in tokens:
+        if fold(surface) in stop:
+            continue
+        for word in WORD.findall(fold(lemma_of(surface, lemma))):
+            if word not in stop:
+                found.append(word)
+    return found
+
+
+def text_terms(text: str, lang: str, stop: frozenset[str] | None = None) -> list[str]:
+    """Index terms of a text, lemmatised with the language's spaCy pipeline."""
+    tokens = [(surface, lemma) for surface, _, lemma in analyse(text, lang)]
+    return terms(tokens, stop_words(lang) if stop is None else stop)
