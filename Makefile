@@ -16,7 +16,7 @@ KB_SOURCES := $(shell find knowledge/sources -type f 2>/dev/null) $(SNIPPETS) $(
 MODEL_STAMP := models/.trained
 # The model learns the vocabulary from the knowledge base, so only those source files retrain it.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) \
-	knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml
+	knowledge/text.py knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml
 
 .PHONY: setup kb train widget chat serve test evaluate bench soak measure lint lock clean browser-deps cluster-deps serve-cluster test-cluster
 
@@ -68,8 +68,10 @@ test: $(MODEL_STAMP) widget browser-deps lint
 	$(PY) -m pytest
 
 # Trains our config and Rasa's default on the same data, scores both on tests/nlu and tests/stories: reports/.
-evaluate: $(VENV)/.installed | $(KB)
+# Then asks the held-out questions of tests/answers through the real servers: reports/answers.md.
+evaluate: $(MODEL_STAMP) widget
 	$(PY) -m bot.quality.evaluate
+	$(PY) -m bot.quality.answers
 
 # Our servers (as `make serve`) and a `rasa init` bot under 1, 10 and 50 simulated users: reports/bench.md.
 bench: $(MODEL_STAMP) widget

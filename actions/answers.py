@@ -27,6 +27,7 @@ ANSWERABLE = ("fact", "comparison", "recommendation", "overview")  # code only w
 DEFINING = ("definition", "relationship")
 ANY = "any"
 
+
 @dataclass
 class Answer:
     text: str
@@ -233,7 +234,23 @@ class Composer:
         return self.answer(self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",)))
 
     def compare(self, question: Question) -> Answer:
-        return self.answer(self.search(question, kinds=ANSWERABLE, prefer_kinds=("comparison",)))
+        """The comparison that answers the question; for a pair with no comparison on that point, what each
+        framework is known for on it."""
+        overall = () if question.aspects else ("general",)  # "compare them": the overall comparison on a tie
+        hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("comparison",), prefer_aspects=overall)
+        named = [s for s in question.subjects if self.store.is_framework(s)]
+        direct = hits and hits[0].confidence >= ANSWER and set(named) <= set(hits[0].subjects)
+        if len(named) >= 2 and not direct:
+            parts, entries = [], []
+            for framework in named:
+                one = Question(question.text, question.search_language, question.tokens, [framework], question.aspects)
+                found = [h for h in self.search(one, kinds=("fact",)) if framework in h.subjects]
+                if found and found[0].confidence >= ANSWER:
+                    parts.append(f"**{self.name(framework)}**: {self.render_entry(found[0].entry, history=False)}")
+                    entries.append(found[0].entry)
+            if parts:
+                return Answer("\n\n".join(parts), [], entries)
+        return self.answer(hits)
 
     def measured_speed(self, frameworks: list[str]) -> list[str]:
         """Figures from `make measure`, cited next to what the sources claim about speed."""
@@ -276,7 +293,9 @@ class Composer:
             answer = self.code(frameworks, hits[0].aspect)
             answer.entries = [hits[0].entry]
             return answer
-        if default and self.store.says_nothing_specific(question.text, question.search_language, question.tokens, "task"):
+        if default and self.store.says_nothing_specific(
+            question.text, question.search_language, question.tokens, "task"
+        ):
             return self.code(frameworks, default)  # "What is Keras?" then "show me an example"
         return Answer(self.t("answer.no_task"), self._task_buttons(frameworks))
 
@@ -340,7 +359,8 @@ class Composer:
                 experience=self.t.raw("values.experience").get(experience or "", "—"),
                 goal=self.t.raw("values.goal").get(goal or "", "—"),
             )
-        text = f"{self.t('recommend.intro', name=self.name(found.framework))}{who}\n\n{found.text} _({self._cite_source(found.source)})_"
+        intro = self.t("recommend.intro", name=self.name(found.framework))
+        text = f"{intro}{who}\n\n{found.text} _({self._cite_source(found.source)})_"
         answer = Answer(text, [], [found.id])
         rule = self.store.recommendation_rule(found.id)
         answer.buttons = self._tailoring(experience or rule[0], goal or rule[1], answer)

@@ -41,7 +41,9 @@ def load_questions(directory: Path) -> dict[str, dict[str, list[str]]]:
             for entry_id, by_language in (yaml.safe_load(handle) or {}).items():
                 if entry_id in questions:
                     raise ValueError(f"questions/{path.name}: '{entry_id}' has questions in two files.")
-                questions[entry_id] = {lang: [str(q).strip() for q in by_language.get(lang) or []] for lang in SUPPORTED}
+                questions[entry_id] = {
+                    lang: [str(q).strip() for q in by_language.get(lang) or []] for lang in SUPPORTED
+                }
     return questions
 
 
@@ -57,15 +59,23 @@ def entry_rows(rows: dict[str, list], questions: dict[str, dict[str, list[str]]]
 
     facts = {row.id: row for row in rows["facts"]}
     for row in rows["facts"]:
-        entries.append(models.Entry(id=row.id, kind="fact", subjects=row.subject_id, aspect=row.aspect, chain=chain_root(row, facts)))
+        entries.append(
+            models.Entry(
+                id=row.id, kind="fact", subjects=row.subject_id, aspect=row.aspect, chain=chain_root(row, facts)
+            )
+        )
     comparisons = {row.id: row for row in rows["comparisons"]}
     for row in rows["comparisons"]:
         subjects = f"{row.framework_a} {row.framework_b}"
         entries.append(
-            models.Entry(id=row.id, kind="comparison", subjects=subjects, aspect=row.aspect, chain=chain_root(row, comparisons))
+            models.Entry(
+                id=row.id, kind="comparison", subjects=subjects, aspect=row.aspect, chain=chain_root(row, comparisons)
+            )
         )
     for row in rows["recommendations"]:
-        entries.append(models.Entry(id=row.id, kind="recommendation", subjects=frameworks, aspect=row.goal, chain=row.id))
+        entries.append(
+            models.Entry(id=row.id, kind="recommendation", subjects=frameworks, aspect=row.goal, chain=row.id)
+        )
     for row in rows["tasks"]:
         entry_id = f"task:{row.id}"
         entries.append(models.Entry(id=entry_id, kind="task", subjects=frameworks, aspect=row.id, chain=entry_id))
@@ -126,9 +136,11 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
     for entry_id, by_language in questions.items():
         for lang, texts in by_language.items():
             asked[(entry_id, lang)] = [" ".join(text_terms(q, lang, stops[lang])) for q in texts]
-            for position, (question, terms) in enumerate(zip(texts, asked[(entry_id, lang)])):
+            for position, (question, terms) in enumerate(zip(texts, asked[(entry_id, lang)], strict=True)):
                 session.add(
-                    models.EntryQuestion(entry_id=entry_id, language=lang, position=position, text=question, terms=terms)
+                    models.EntryQuestion(
+                        entry_id=entry_id, language=lang, position=position, text=question, terms=terms
+                    )
                 )
     for lang, words in stops.items():
         session.add_all(models.StopWord(language=lang, word=word) for word in sorted(words))

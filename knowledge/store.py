@@ -323,9 +323,7 @@ class KnowledgeStore:
                 words.append(subject_term(subject))
         return list(dict.fromkeys(words))
 
-    def says_nothing_specific(
-        self, text_: str, lang: str, tokens: Iterable[tuple[str, str]] | None, kind: str
-    ) -> bool:
+    def says_nothing_specific(self, text_: str, lang: str, tokens: Iterable[tuple[str, str]] | None, kind: str) -> bool:
         """Whether a question names nothing beyond its subjects and words common to most entries of a kind
         ("show me an example in Keras" says no task; "early stopping in Keras" does)."""
         entries = [e.id for e in self._entries.values() if e.kind == kind]
@@ -440,7 +438,9 @@ class KnowledgeStore:
     def rules_for_goal(self, goal: str) -> set[str]:
         """The frameworks the rules for a goal recommend, whatever the experience."""
         with Session(self._engine) as session:
-            return set(session.scalars(select(models.Recommendation.framework).where(models.Recommendation.goal == goal)))
+            return set(
+                session.scalars(select(models.Recommendation.framework).where(models.Recommendation.goal == goal))
+            )
 
     # --- helpers -------------------------------------------------------------------------------
     def _recommendation(self, session: Session, row, lang: str) -> Recommendation:
@@ -452,7 +452,9 @@ class KnowledgeStore:
             )
         )
         reasons = self._claims_by_id(session, claim_ids, lang)
-        return Recommendation(row.framework, getattr(row, f"text_{lang}"), reasons, self._sources[row.source_id], row.id)
+        return Recommendation(
+            row.framework, getattr(row, f"text_{lang}"), reasons, self._sources[row.source_id], row.id
+        )
 
     def _claim(self, row, lang: str) -> Claim:
         return Claim(

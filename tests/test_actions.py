@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -19,7 +18,10 @@ def tracker(
     intent: str, text: str = "", entities: list[dict] | None = None, lang: str | None = "en", **slots: Any
 ) -> Tracker:
     """The tracker the action server receives, with the lemmas the NLU's tokenizer adds to the parse."""
-    lemmas = {"language": lang or "en", "tokens": [[s, lemma, start] for s, start, lemma in analyse(text, lang or "en")]}
+    lemmas = {
+        "language": lang or "en",
+        "tokens": [[s, lemma, start] for s, start, lemma in analyse(text, lang or "en")],
+    }
     latest = {
         "intent": {"name": intent, "confidence": 0.9},
         "entities": entities or [],
@@ -84,7 +86,9 @@ def test_deep_learning_vs_machine_learning_in_spanish_defines_both():
     entities = [entity("concept", "deep_learning"), entity("concept", "machine_learning")]
     track = tracker("ask_definition", "diferencia entre deep learning y machine learning", entities, lang="es")
     text = text_of(run(actions.Define, track)[0])
-    assert "**deep learning (aprendizaje profundo)**" in text and "**machine learning (aprendizaje automático)**" in text
+    assert (
+        "**deep learning (aprendizaje profundo)**" in text and "**machine learning (aprendizaje automático)**" in text
+    )
 
 
 def test_a_definition_is_never_code():
@@ -106,7 +110,9 @@ def test_follow_up_without_a_subject_is_about_the_conversation_subject():
 
 
 def test_what_holds_now_comes_first_and_the_article_follows_as_history():
-    track = tracker("ask_fact", "Which backends does Keras support?", [entity("framework", "keras"), entity("aspect", "backends")])
+    track = tracker(
+        "ask_fact", "Which backends does Keras support?", [entity("framework", "keras"), entity("aspect", "backends")]
+    )
     text = text_of(run(actions.Fact, track)[0])
     first, _, rest = text.partition("\n\n")
     assert "Keras 3" in first and "Theano" in rest and "Earlier (Nodd3r blog, 2022-10-11)" in rest
@@ -174,7 +180,9 @@ def test_same_thing_in_all_three():
 
 
 def test_recommendation_uses_what_the_user_told_and_cites_it():
-    messages, events = run(actions.Recommend, tracker("inform", "investigación", experience="beginner", goal="research", lang="es"))
+    messages, events = run(
+        actions.Recommend, tracker("inform", "investigación", experience="beginner", goal="research", lang="es")
+    )
     text = text_of(messages)
     assert "**PyTorch**" in text and "(nivel: principiante, objetivo: investigación)" in text
     assert SlotSet("topic", "recommendation") in events

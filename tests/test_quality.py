@@ -190,3 +190,51 @@ def test_every_simulated_message_is_text():
     for conversations in sets.values():
         for conversation in conversations:
             assert conversation["messages"] and all(isinstance(m, str) and m for m in conversation["messages"])
+
+
+# --- answer quality (bot/quality/answers.py) ---------------------------------------------------------------
+def test_answer_overlap_check_folds_case_accents_and_punctuation():
+    from bot.quality.answers import overlap
+
+    held = [{"q": "¿Quién creó PyTorch?"}, {"q": "what is keras"}]
+    assert overlap(held, ["quien creo pytorch", "What is TensorFlow?"]) == ["¿Quién creó PyTorch?"]
+
+
+def test_held_out_answer_questions_are_unseen_and_enough():
+    from bot.quality.answers import held_out, overlap, seen_texts
+
+    questions = held_out()
+    assert overlap(questions, seen_texts()) == []
+    for lang in ("en", "es"):
+        mine = [q for q in questions if q["lang"] == lang]
+        assert len(mine) >= 100 and sum(q["answer"] == "none" for q in mine) >= 25
+
+
+def test_held_out_labels_name_entries_of_the_knowledge_base(store):
+    from bot.quality.answers import held_out
+
+    unknown = {q["answer"] for q in held_out() if q["answer"] != "none" and store.entry(q["answer"]) is None}
+    assert unknown == set()
+
+
+def test_answer_score_counts_the_same_update_chain_as_right_and_pretending_as_wrong():
+    from bot.quality.answers import Outcome, score
+
+    chains = {"old": "old", "new": "old", "other": "other"}
+    outcomes = [
+        Outcome("q1", "en", "old", ["new"], "New text first."),
+        Outcome("q2", "en", "other", ["old"], "Old text."),
+        Outcome("q3", "en", "none", [], "I don't have that."),
+        Outcome("q4", "en", "none", ["other"], "Other text."),
+    ]
+    results = score(outcomes, chains.get, lambda entry, lang: {"new": "New", "old": "Old"}.get(entry, "x"))["en"]
+    assert results["top1"] == 0.5 and results["first_300"] == 0.5 and results["honest_unknown"] == 0.5
+
+
+def test_tiny_answer_evaluation_runs_the_real_servers(tmp_path):
+    from bot.quality.answers import main
+
+    out = tmp_path / "answers.md"
+    assert main(["--tiny", "--out", str(out)]) == 0
+    report = out.read_text(encoding="utf-8")
+    assert "| top-1 answer accuracy |" in report and "(tiny run)" in report

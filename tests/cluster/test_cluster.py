@@ -65,11 +65,11 @@ def events(sender: str) -> list[dict]:
 
 def test_one_conversation_alternating_between_servers_keeps_its_context():
     sender = f"alt-{uuid.uuid4().hex[:8]}"
-    assert "Keras vs PyTorch" in ask(SERVERS[0], sender, "compare keras and pytorch")
-    assert "Keras vs PyTorch — debugging" in ask(SERVERS[1], sender, "and for debugging?")
-    assert "Keras vs PyTorch — speed" in ask(SERVERS[0], sender, "what about speed?")
+    assert "Both are good starting points" in ask(SERVERS[0], sender, "compare keras and pytorch")
+    assert "better debugging capabilities than Keras" in ask(SERVERS[1], sender, "and for debugging?")
+    assert "Keras 3" in ask(SERVERS[0], sender, "what about speed?")
     spanish = ask(SERVERS[1], sender, "¿y en cuanto a la comunidad?")
-    assert "Keras vs PyTorch — comunidad" in spanish
+    assert "Keras" in spanish and "PyTorch" in spanish and "comunidad" in spanish
 
 
 def test_the_widget_talks_through_the_balancer_and_keeps_its_session():
@@ -88,7 +88,7 @@ def test_the_widget_talks_through_the_balancer_and_keeps_its_session():
 
     session, confirmed, first, follow_up = asyncio.run(talk())
     assert confirmed == session
-    assert "Keras vs PyTorch" in first and "Keras vs PyTorch — debugging" in follow_up
+    assert "Both are good starting points" in first and "better debugging capabilities than Keras" in follow_up
     assert [event["text"] for event in events(session) if event["event"] == "user"][-1] == "and for debugging?"
 
 
@@ -137,6 +137,6 @@ def test_killing_a_rasa_server_mid_load_loses_no_conversation():
         thread.join()
     for sender in senders:
         assert len(answers[sender]) == len(questions)
-        assert "Keras vs PyTorch — deployment" in answers[sender][2]
+        assert "PyTorch has its own export paths" in answers[sender][2]
         said = [event.get("text") for event in events(sender) if event["event"] == "user"]
         assert all(text in said for text in questions), (sender, said)

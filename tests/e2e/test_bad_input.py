@@ -89,7 +89,7 @@ def texts(response: requests.Response) -> list[str]:
 def assert_answers_normally(url: str, sender: str | None = None) -> None:
     """The server is still up and answers a plain question."""
     [answer] = texts(ask(url, sender or new_sender(), "What is Keras?"))
-    assert "**Keras**" in answer
+    assert "Keras is" in answer
 
 
 # --- REST -------------------------------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_a_huge_declared_body_is_refused_before_it_is_read(servers):
 
 def test_control_characters_and_invalid_code_points_are_cleaned_before_the_bot_sees_them(servers):
     [answer] = texts(ask(servers.url, new_sender(), "What\x00 is\x1b[31m \x07Keras?\ud800"))
-    assert "**Keras**" in answer
+    assert "Keras is" in answer
 
 
 @pytest.mark.parametrize(
@@ -245,7 +245,7 @@ def test_streamed_replies_still_work_and_refusals_stream_too(servers):
     url = f"{servers.url}/webhooks/rest/webhook?stream=true"
     response = requests.post(url, json={"sender": new_sender(), "message": "What is Keras?"}, timeout=REPLY_SECONDS)
     lines = [json.loads(line) for line in response.text.splitlines() if line.strip()]
-    assert response.status_code == 200 and lines and "**Keras**" in lines[0]["text"]
+    assert response.status_code == 200 and lines and "Keras is" in lines[0]["text"]
     response = requests.post(url, json={"sender": new_sender(), "message": " "}, timeout=REPLY_SECONDS)
     assert [json.loads(line)["text"] for line in response.text.splitlines()] == [channel_text("empty", "en")]
 
@@ -447,7 +447,7 @@ def test_bad_socketio_messages_get_a_short_reply_and_the_socket_keeps_working(se
 
     odd, normal = asyncio.run(talk())
     assert len(odd) == 1 and 0 < len(odd[0]["text"]) < 4000 and "<script" not in odd[0]["text"]
-    assert any("**Keras**" in reply.get("text", "") for reply in normal)
+    assert any("Keras is" in reply.get("text", "") for reply in normal)
 
 
 @pytest.mark.parametrize(

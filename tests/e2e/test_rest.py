@@ -42,9 +42,9 @@ def test_actions_server_health(bot):
 def test_comparison_then_follow_up_in_english(bot):
     chat = Conversation(bot)
     first = chat.ask("what are the main differences between pytorch and tensorflow?")
-    assert "TensorFlow vs PyTorch" in first
+    assert first.startswith("It depends on what you need")
     second = chat.ask("and for deployment?")
-    assert "TensorFlow vs PyTorch — deployment" in second and "Nodd3r blog" in second
+    assert "TensorFlow Serving" in second and "Nodd3r blog" in second
 
 
 def test_code_in_spanish_then_another_framework(bot):
@@ -59,17 +59,19 @@ def test_language_switch_within_one_conversation(bot):
     chat = Conversation(bot)
     assert "Keras" in chat.ask("What is Keras?")
     spanish = chat.ask("¿Quién desarrolló TensorFlow?")
-    assert "Google" in spanish and "TensorFlow — origen" in spanish
+    assert "Google" in spanish.split("\n")[0]
 
 
-def test_recommendation_form_asks_then_recommends(bot):
+def test_advice_comes_at_once_and_a_stated_goal_tailors_it(bot):
     chat = Conversation(bot)
-    asked = chat.ask("which framework should I learn?")
-    assert "experience" in asked.lower()
-    asked = chat.ask("I'm a complete beginner")
-    assert "goal" in asked.lower()
-    answer = chat.ask('/inform{"goal": "research"}')
-    assert "**PyTorch**" in answer
+    first = chat.ask("which framework should I learn?")
+    assert "PyTorch" in first.split("\n")[0] and "How much experience" not in first
+    assert "LiteRT" in chat.ask("I want to build a mobile app")
+
+
+def test_questions_outside_the_knowledge_base_get_an_honest_answer(bot):
+    assert "I don't have that" in Conversation(bot).ask("what is an activation function?")
+    assert "JAX" in Conversation(bot).ask("what is JAX?").split("\n")[0]
 
 
 def test_out_of_scope_does_not_pretend(bot):

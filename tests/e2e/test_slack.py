@@ -269,7 +269,7 @@ def test_follow_up_in_the_same_thread_continues_the_conversation(slack):
     body, _ = mention(channel, "and for deployment?", thread_ts=root)
     post_signed(body)
     second = reply_to(slack, channel, root, count=2)[1]
-    assert "TensorFlow vs PyTorch — deployment" in second["text"]
+    assert "TensorFlow Serving" in second["text"]
 
 
 @pytest.mark.e2e
@@ -278,7 +278,7 @@ def test_spanish_direct_message_gets_a_spanish_reply_in_its_thread(slack):
     body, ts = direct_message(channel, "¿Quién desarrolló TensorFlow?")
     assert post_signed(body).status_code == 200
     [post] = reply_to(slack, channel, ts)
-    assert "Google" in post["text"] and "TensorFlow — origen" in post["text"]
+    assert "Google" in post["text"].split("\n")[0]
 
 
 @pytest.mark.e2e

@@ -121,8 +121,8 @@ def test_demo_page_opens_the_panel_with_a_labelled_input(page: Page):
 def test_question_gets_an_answer_about_pytorch(page: Page):
     answer = ask(page, "What is PyTorch?")
     expect(answer).to_contain_text("PyTorch")
-    expect(answer.locator("strong").first).to_be_visible()  # Markdown rendered, not shown as **...**
-    expect(answer).not_to_contain_text("**")
+    expect(answer.locator("em").first).to_be_visible()  # Markdown rendered, not shown as _..._
+    expect(answer).not_to_contain_text("_(")
     expect(page.locator(".fa-chat-typing")).to_be_hidden()
 
 

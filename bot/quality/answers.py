@@ -1,0 +1,263 @@
+"""Answer quality: did the reply answer the question that was asked, first?
+
+Usage: python -m bot.quality.answers [--tiny] [--out reports/answers.md]
+
+Every question of the held-out set `tests/answers/heldout.yml` (labelled with the knowledge entry that answers
+it, or `none`) goes, as a new conversation, through the real servers over REST, exactly as a user's would.
+The entries the reply answered with are read from the conversation's `answer_entries` slot (the management
+API, with a token made up for the run). Per language the report gives: top-1 answer accuracy (the reply's
+first entry is the label, or an older or newer claim of the same update chain), the share answered within the
+first 300 characters, the honest-unknown rate on `none` questions (no entry presented as the answer), and the
+median length of a reply without its code blocks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+import yaml
+
+from bot import runtime_config, serve
+from bot.quality.markdown import code_version, machine_line, number, table, verdict
+from bot.terminal import is_ready
+
+ROOT = Path(__file__).resolve().parents[2]
+HELD_OUT = ROOT / "tests" / "answers" / "heldout.yml"
+QUESTIONS_DIR = ROOT / "knowledge" / "sources" / "questions"
+REPORT = ROOT / "reports" / "answers.md"
+RASA_PORT, ACTIONS_PORT = 19305, 19355
+FIRST_CHARACTERS = 300
+TARGETS = {"top1": 0.90, "honest_unknown": 0.90, "median_length": 400}
+CODE_BLOCK = re.compile(r"```.*?```", re.S)
+TINY_PER_LANGUAGE = 6
+
+
+@dataclass
+class Outcome:
+    question: str
+    lang: str
+    label: str
+    entries: list[str]
+    reply: str
+
+
+def fold(text: str) -> str:
+    """Case, accents, punctuation and spacing folded: two questions equal after this are the same question."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    kept = "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.split())
+
+
+def held_out(path: Path = HELD_OUT) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def index_questions(directory: Path = QUESTIONS_DIR) -> list[str]:
+    found = []
+    for path in sorted(directory.glob("*.yml")):
+        for by_language in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values():
+            for texts in by_language.values():
+                found.extend(texts)
+    return found
+
+
+def seen_texts() -> list[str]:
+    """Everything the bot was built from: the index phrasings and the NLU training examples."""
+    from bot.quality.heldout import training
+
+    return index_questions() + [example.text for example in training()]
+
+
+def overlap(questions: list[dict], indexed: list[str]) -> list[str]:
+    """Held-out questions that are also index phrasings or training examples, once case, accents and
+    punctuation are folded."""
+    seen = {fold(text) for text in indexed}
+    return [item["q"] for item in questions if fold(item["q"]) in seen]
+
+
+def tiny(questions: list[dict]) -> list[dict]:
+    """A few questions per language, answerable and not, for `make test`."""
+    picked = []
+    for lang in ("en", "es"):
+        mine = [q for q in questions if q["lang"] == lang]
+        answerable = [q for q in mine if q["answer"] != "none"][: TINY_PER_LANGUAGE - 2]
+        picked += answerable + [q for q in mine if q["answer"] == "none"][:2]
+    return picked
+
+
+def ask_all(url: str, token: str, questions: list[dict]) -> list[Outcome]:
+    outcomes = []
+    for number_, item in enumerate(questions):
+        sender = f"answers-{number_}-{secrets.token_hex(3)}"
+        response = requests.post(
+            f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": item["q"]}, timeout=60
+        )
+        response.raise_for_status()
+        reply = "\n\n".join(message.get("text") or "" for message in response.json())
+        tracker = requests.get(f"{url}/conversations/{sender}/tracker", params={"token": token}, timeout=30)
+        tracker.raise_for_status()
+        entries = (tracker.json().get("slots") or {}).get("answer_entries") or []
+        outcomes.append(Outcome(item["q"], item["lang"], str(item["answer"]), list(entries), reply))
+    return outcomes
+
+
+def score(outcomes: list[Outcome], chain_of, lead_of) -> dict[str, dict]:
+    """Figures per language. `chain_of(entry)` names an entry's update chain; `lead_of(entry, lang)` is the
+    beginning of the text the bot shows for it."""
+    results = {}
+    for lang in ("en", "es"):
+        mine = [o for o in outcomes if o.lang == lang]
+        answerable = [o for o in mine if o.label != "none"]
+        unknown = [o for o in mine if o.label == "none"]
+        correct = [o for o in answerable if o.entries and chain_of(o.entries[0]) == chain_of(o.label)]
+        early = [o for o in correct if 0 <= o.reply.find(lead_of(o.entries[0], lang)) < FIRST_CHARACTERS]
+        honest = [o for o in unknown if not o.entries]
+        lengths = [len(CODE_BLOCK.sub("", o.reply).strip()) for o in mine]
+        results[lang] = {
+            "questions": len(mine),
+            "answerable": len(answerable),
+            "top1": len(correct) / len(answerable) if answerable else None,
+            "first_300": len(early) / len(answerable) if answerable else None,
+            "honest_unknown": len(honest) / len(unknown) if unknown else None,
+            "median_length": statistics.median(lengths) if lengths else None,
+            "wrong": [o for o in answerable if o not in correct],
+            "pretended": [o for o in unknown if o.entries],
+        }
+    return results
+
+
+def write_report(out: Path, results: dict[str, dict], run: dict) -> None:
+    rows = []
+    for key, title in (
+        ("top1", "top-1 answer accuracy"),
+        ("first_300", f"answered within the first {FIRST_CHARACTERS} characters"),
+        ("honest_unknown", "honest unknown on `none` questions"),
+        ("median_length", "median reply length without code (characters)"),
+    ):
+        cells = [results[lang][key] for lang in ("en", "es")]
+        target = TARGETS.get(key)
+        if key == "median_length":
+            shown = [f"{c:.0f}" if c is not None else "—" for c in cells]
+            holds = all(c is not None and c <= target for c in cells) if target else None
+            rows.append([title, *shown, f"<= {target}", verdict(holds)])
+        else:
+            holds = all(c is not None and c >= target for c in cells) if target else None
+            rows.append(
+                [
+                    title,
+                    *[number(c) for c in cells],
+                    f">= {target}" if target else "—",
+                    verdict(holds if target else None),
+                ]
+            )
+    lines = [
+        "# Answer quality (held-out questions)",
+        "",
+        f"Measured {run['date']} on {code_version()}; {machine_line()}; {run['seconds']:.0f} s for {run['asked']} "
+        f"questions{' (tiny run)' if run['tiny'] else ''}. Held-out set: `tests/answers/heldout.yml`; overlap with "
+        f"the index phrasings and NLU training examples (case, accents and punctuation folded): {run['overlap']}.",
+        "",
+        table(["", "en", "es", "target", ""], rows),
+        "",
+        f"Questions: en {results['en']['questions']} ({results['en']['answerable']} answerable), "
+        f"es {results['es']['questions']} ({results['es']['answerable']} answerable).",
+        "",
+        "## Answered with another entry, or not answered",
+        "",
+    ]
+    for lang in ("en", "es"):
+        for o in results[lang]["wrong"]:
+            lines.append(f"- ({lang}) {o.question!r}: expected `{o.label}`, got `{', '.join(o.entries) or 'no entry'}`")
+    lines += ["", "## `none` questions answered as if known", ""]
+    for lang in ("en", "es"):
+        for o in results[lang]["pretended"]:
+            lines.append(f"- ({lang}) {o.question!r}: answered with `{', '.join(o.entries)}`")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="a few questions per language (make test)")
+    parser.add_argument("--out", type=Path, default=REPORT)
+    args = parser.parse_args(argv)
+
+    from actions.answers import Composer
+    from knowledge.store import KnowledgeStore
+
+    questions = held_out()
+    overlapping = overlap(questions, seen_texts())
+    if overlapping:
+        print(f"held-out questions also in the index: {overlapping[:5]}", file=sys.stderr)
+        return 1
+    if args.tiny:
+        questions = tiny(questions)
+    token = secrets.token_hex(16)
+    work = Path(tempfile.mkdtemp(prefix="answers-"))
+    settings = {runtime_config.API_TOKEN_VARIABLE: token, "TRACKER_STORE_URL": f"sqlite:///{work / 'trackers.sqlite'}"}
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)  # read by the servers' launcher; put back as it was afterwards
+    store = KnowledgeStore()
+    composers = {lang: Composer(store, lang) for lang in ("en", "es")}
+
+    def chain_of(entry: str) -> str:
+        info = store.entry(entry)
+        return info.chain if info else entry
+
+    def lead_of(entry: str, lang: str) -> str:
+        return composers[lang].render_entry(entry).lstrip("*")[:40]
+
+    try:
+        processes = serve.start(RASA_PORT, ACTIONS_PORT, log=True, log_dir=work / "logs")
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    try:
+        url = f"http://localhost:{RASA_PORT}"
+        deadline = time.monotonic() + 300
+        while not is_ready(url, f"http://localhost:{ACTIONS_PORT}"):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes.values()):
+                print(f"servers did not start; see {work / 'logs'}", file=sys.stderr)
+                return 1
+            time.sleep(1)
+        started = time.monotonic()
+        outcomes = ask_all(url, token, questions)
+        seconds = time.monotonic() - started
+    finally:
+        serve.stop(processes)
+    results = score(outcomes, chain_of, lead_of)
+    run = {
+        "date": time.strftime("%Y-%m-%d"),
+        "seconds": seconds,
+        "asked": len(outcomes),
+        "tiny": args.tiny,
+        "overlap": "none" if not overlapping else len(overlapping),
+    }
+    write_report(args.out, results, run)
+    for lang in ("en", "es"):
+        r = results[lang]
+        print(
+            f"{lang}: top-1 {number(r['top1'])}, first {FIRST_CHARACTERS} chars {number(r['first_300'])}, "
+            f"honest unknown {number(r['honest_unknown'])}, median length {r['median_length']}"
+        )
+    print(f"report: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
