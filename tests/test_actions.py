@@ -144,7 +144,7 @@ def test_comparison_on_deployment_puts_what_holds_now_first():
     entities = [entity("framework", "pytorch"), entity("framework", "tensorflow"), entity("aspect", "deployment")]
     messages, events = run(actions.Compare, tracker("compare", "PyTorch vs TensorFlow for deployment?", entities))
     text = text_of(messages)
-    assert text.startswith("The gap is much narrower now") and "Earlier (Nodd3r blog" in text
+    assert text.startswith("For deployment the gap is much narrower now") and "Earlier (Nodd3r blog" in text
     assert SlotSet("topic", "compare") in events
 
 
