@@ -228,7 +228,15 @@ class Composer:
             if parts:
                 return Answer("\n\n".join(parts), [], entries)
         hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",), prefer_aspects=DEFINING)
-        return self.answer(hits)
+        answer = self.answer(hits)
+        if answer.entries and hits[0].kind == "fact" and self.store.is_framework(hits[0].subjects[0]):
+            framework = hits[0].subjects[0]  # "What is PyTorch?" -> offer its code
+            button = {
+                "title": self.t("define.example_button", name=self.name(framework)),
+                "payload": intent_payload("ask_code", framework=framework),
+            }
+            answer.buttons = [button, *answer.buttons][:MAX_RELATED]
+        return answer
 
     def fact(self, question: Question) -> Answer:
         return self.answer(self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",)))
