@@ -65,7 +65,8 @@ def question(tracker: Tracker, carry_subjects: bool = False) -> Question:
 
     Words inside a framework or concept entity are left to the entity (so "pytroch" counts as PyTorch, not as
     an unknown word). With `carry_subjects`, a message that names no subject is about the conversation's
-    ("who made it?"). Button payloads skip the NLU: their words are taken as they are."""
+    ("who made it?"). A button payload ("/ask_code{...}") says what it asks through its intent and entities
+    only, so it has no words to search with."""
     message = tracker.latest_message
     text = message.get("text") or ""
     lemmas = message.get("lemmas") or {}
@@ -80,6 +81,8 @@ def question(tracker: Tracker, carry_subjects: bool = False) -> Question:
             for surface, lemma, start in lemmas["tokens"]
             if not any(first <= start < end for first, end in spans)
         ]
+    elif text.startswith("/"):
+        tokens = []
     else:
         tokens = [(word, word) for word in WORD.findall(text.lower())]
     subjects = subjects_named(tracker)

@@ -173,6 +173,14 @@ def test_example_after_a_definition_shows_how_to_define_a_model():
     assert "```python" in text and "keras" in text
 
 
+def test_code_button_of_a_definition_shows_how_to_define_a_model():
+    payload = '/ask_code{"framework": "pytorch"}'  # Rasa skips the NLU for payloads: no lemmas
+    track = tracker("ask_code", payload, [entity("framework", "pytorch")])
+    del track.latest_message["lemmas"]
+    text = text_of(run(actions.ShowCode, track)[0])
+    assert "```python" in text and "torch" in text
+
+
 def test_same_thing_in_all_three():
     entities = [entity("task", "save_load"), entity("scope", "all")]
     text = text_of(run(actions.ShowCode, tracker("ask_code", entities=entities, frameworks=["keras"]))[0])
