@@ -16,7 +16,8 @@ KB_SOURCES := $(shell find knowledge/sources -type f 2>/dev/null) $(SNIPPETS) $(
 MODEL_STAMP := models/.trained
 # The model learns the vocabulary from the knowledge base, so only those source files retrain it.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard bot/nlu/*.py) \
-	knowledge/text.py knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml
+	knowledge/text.py knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml \
+	$(shell find knowledge/sources/subjects -type f 2>/dev/null)
 
 .PHONY: setup kb train widget chat serve test evaluate bench soak measure lint lock clean browser-deps cluster-deps serve-cluster test-cluster
 

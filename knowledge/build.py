@@ -29,9 +29,22 @@ class SourceError(ValueError):
 
 
 def _load(name: str) -> Any:
-    path = SOURCES_DIR / f"{name}.yml"
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """`<name>.yml`, then every file of the folder `<name>/` (by file name) added to it: a topic can keep its
+    facts, sources and concepts in a file of its own. Lists are extended; in mappings, each key's list is."""
+    with (SOURCES_DIR / f"{name}.yml").open(encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    for path in sorted((SOURCES_DIR / name).glob("*.yml")):
+        more = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        where = f"{name}/{path.name}"
+        if isinstance(document, list):
+            _require(isinstance(more, list), f"{where}: should be a list of entries, like {name}.yml.")
+            document.extend(more)
+        else:
+            _require(isinstance(more, dict), f"{where}: should be a mapping, like {name}.yml.")
+            for key, items in more.items():
+                _require(isinstance(items, list), f"{where}: '{key}' should be a list.")
+                document.setdefault(key, []).extend(items)
+    return document
 
 
 def code_digest(code: str) -> str:
