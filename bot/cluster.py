@@ -1,5 +1,6 @@
 """One machine as a model of several (`make serve-cluster`): PostgreSQL, Redis, two action servers, two Rasa
-servers and nginx in front, all in the foreground; Ctrl-C (or any of them dying) stops everything.
+servers and nginx in front, all in the foreground; a server that dies is started again; Ctrl-C stops everything,
+and so does killing this launcher (bot.processes).
 
     nginx :8000 -> Rasa :5101, :5102  (round-robin; /socket.io/ sticky by client address, with WebSocket upgrade)
     nginx :8055 -> actions :5151, :5152 (round-robin)
@@ -11,6 +12,7 @@ addresses in TRACKER_STORE_URL, LOCK_STORE_URL and ACTION_SERVER_URL (see bot/ru
 
 from __future__ import annotations
 
+import functools
 import glob
 import json
 import os
@@ -23,7 +25,7 @@ import time
 import psycopg2
 import requests
 
-from bot import serve
+from bot import processes, serve
 
 CLUSTER_DIR = serve.ROOT / "run" / "cluster"
 BALANCER_PORT, ACTIONS_BALANCER_PORT = 8000, 8055
@@ -60,7 +62,8 @@ def start_postgres() -> subprocess.Popen:
         )
     command = [_postgres_bin("postgres"), "-D", str(data), "-p", str(POSTGRES_PORT), "-k", str(data)]
     command += ["-c", "listen_addresses=127.0.0.1"]
-    return serve.launch("postgres", _as_postgres(command), log=True)
+    # SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave).
+    return serve.launch("postgres", _as_postgres(command), log=True, death_signal=signal.SIGINT)
 
 
 def create_database() -> None:
@@ -162,14 +165,23 @@ def is_up(url: str) -> bool:
         return False
 
 
-def start_all() -> dict[str, subprocess.Popen]:
+def start_all(supervisor: processes.Supervisor) -> None:
+    """Start every server under `supervisor`, which starts again any that dies."""
     if not serve.MODEL.exists():
         raise SystemExit(f"No trained model at {serve.MODEL.relative_to(serve.ROOT)}: run `make train` first.")
+    ports = {"balancer": BALANCER_PORT, "actions balancer": ACTIONS_BALANCER_PORT, "PostgreSQL": POSTGRES_PORT}
+    ports.update({"Redis": REDIS_PORT, **{f"rasa-{p}": p for p in RASA_PORTS}})
+    ports.update({f"actions-{p}": p for p in ACTIONS_PORTS})
+    taken = processes.taken_ports(ports)
+    if taken:
+        raise SystemExit("\n".join(taken) + " Stop it first (is another `make serve-cluster` running?).")
     CLUSTER_DIR.mkdir(parents=True, exist_ok=True)
-    processes = {"postgres": start_postgres(), "redis": start_redis()}
+    supervisor.add("postgres", start_postgres)
+    supervisor.add("redis", start_redis)
     create_database()
     for port in ACTIONS_PORTS:
-        processes[f"actions-{port}"] = serve.launch(f"actions-{port}", serve.actions_command(port), log=True)
+        command = serve.actions_command(port)
+        supervisor.add(f"actions-{port}", functools.partial(serve.launch, f"actions-{port}", command, True))
     os.environ.update(
         TRACKER_STORE_URL=TRACKER_STORE_URL,
         LOCK_STORE_URL=LOCK_STORE_URL,
@@ -177,42 +189,50 @@ def start_all() -> dict[str, subprocess.Popen]:
     )
     for port in RASA_PORTS:
         command = serve.rasa_command(port, ACTIONS_BALANCER_PORT)
-        processes[f"rasa-{port}"] = serve.launch(f"rasa-{port}", command, log=True)
-    processes["nginx"] = start_nginx()
-    PIDS_FILE.write_text(json.dumps({name: p.pid for name, p in processes.items()}), encoding="utf-8")
-    return processes
+        supervisor.add(f"rasa-{port}", functools.partial(serve.launch, f"rasa-{port}", command, True))
+    supervisor.add("nginx", start_nginx)
 
 
-def wait_until_up(processes: dict[str, subprocess.Popen]) -> None:
+def write_pids(running: dict[str, subprocess.Popen]) -> None:
+    PIDS_FILE.write_text(json.dumps({name: p.pid for name, p in running.items()}), encoding="utf-8")
+
+
+def wait_until_up(running: dict[str, subprocess.Popen]) -> None:
     urls = [f"http://127.0.0.1:{port}/webhooks/rest/" for port in RASA_PORTS]
     urls += [f"http://127.0.0.1:{port}/health" for port in ACTIONS_PORTS]
     urls += [f"http://127.0.0.1:{BALANCER_PORT}/webhooks/rest/"]
     deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
     while not all(is_up(url) for url in urls):
-        dead = [name for name, process in processes.items() if process.poll() is not None]
+        dead = [name for name, process in running.items() if process.poll() is not None]
         if dead or time.monotonic() > deadline:
             raise SystemExit(f"Cluster did not start ({', '.join(dead) or 'timeout'}); see {serve.LOG_DIR}/.")
         time.sleep(1)
 
 
 def main() -> int:
-    processes = start_all()
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    supervisor = processes.Supervisor()
+    stopping = processes.StopSignals()
     try:
+        start_all(supervisor)
+        write_pids(supervisor.processes())
         print(f"Starting the cluster (logs in {serve.LOG_DIR.relative_to(serve.ROOT)}/)...", flush=True)
-        wait_until_up(processes)
+        wait_until_up(supervisor.processes())
         print(
             f"Cluster up: http://localhost:{BALANCER_PORT} (REST: /webhooks/rest/webhook) -> Rasa {RASA_PORTS}, "
-            f"actions {ACTIONS_PORTS}, PostgreSQL :{POSTGRES_PORT}, Redis :{REDIS_PORT}. Ctrl-C stops it.",
+            f"actions {ACTIONS_PORTS}, PostgreSQL :{POSTGRES_PORT}, Redis :{REDIS_PORT}. A server that stops is "
+            "started again; Ctrl-C stops them all.",
             flush=True,
         )
-        while all(process.poll() is None for name, process in processes.items() if not name.startswith("rasa-")):
-            time.sleep(0.5)
-        return 1
-    except KeyboardInterrupt:
+        while not stopping.requested:
+            before = {name: p.pid for name, p in supervisor.processes().items()}
+            supervisor.check()
+            if {name: p.pid for name, p in supervisor.processes().items()} != before:
+                write_pids(supervisor.processes())
+            stopping.wait(0.5)
         return 0
     finally:
-        serve.stop(processes)
+        stopping.ignore_more()
+        supervisor.stop()
         PIDS_FILE.unlink(missing_ok=True)
 
 

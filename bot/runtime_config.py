@@ -12,6 +12,8 @@
 | ACTION_TIMEOUT_SECONDS | 3                                     | wait for an action, then apologise (rasa_cli)  |
 | MAX_MESSAGE_CHARS  | 2000                                      | longer messages get a polite refusal (guard)   |
 | RATE_LIMIT         | 30/minute                                 | per sender on REST and the widget (guard)      |
+| ACTIONS_HOST       | 127.0.0.1                                 | the action server's bind address (bot.serve)   |
+| RASA_HOST          | 0.0.0.0                                   | the Rasa server's bind address (bot.serve)     |
 
 The files written under run/ hold no Slack secret and no API token; a database password from TRACKER_STORE_URL
 or LOCK_STORE_URL does go into run/endpoints-<port>.yml, which only its owner can read.

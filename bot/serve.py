@@ -1,4 +1,5 @@
-"""Run the action server and the Rasa server in the foreground; Ctrl-C (or either one dying) stops both.
+"""Run the action server and the Rasa server in the foreground; a server that dies is started again, and Ctrl-C
+(SIGTERM, a closed terminal) stops both. Killing this launcher outright stops them too (bot.processes).
 
 Usage: python -m bot.serve [--rasa-port 5005] [--actions-port 5055]
 
@@ -10,23 +11,27 @@ never on a command line or in a file.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import signal
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
-from bot import runtime_config
+from bot import processes, runtime_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "framework-advisor.tar.gz"
 LOG_DIR = ROOT / "run" / "logs"
+KNOWLEDGE_BASE = ROOT / "knowledge" / "build" / "kb.sqlite"
+_logs_opened: set[Path] = set()
 
 
 def server_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(ROOT))
+    env["SANIC_HOST"] = os.environ.get("ACTIONS_HOST") or "127.0.0.1"  # rasa_sdk's bind address
     return env
 
 
@@ -41,6 +46,7 @@ def rasa_command(rasa_port: int, actions_port: int) -> list[str]:
     return [
         sys.executable, "-m", "bot.rasa_cli", "run",
         "--model", str(MODEL),
+        "--interface", os.environ.get("RASA_HOST") or "0.0.0.0",
         "--port", str(rasa_port),
         "--credentials", str(credentials_file),
         "--endpoints", str(endpoints_file),
@@ -53,43 +59,80 @@ def commands(rasa_port: int, actions_port: int) -> dict[str, list[str]]:
 
 
 def launch(
-    name: str, command: list[str], log: bool, env: dict[str, str] | None = None, log_dir: Path = LOG_DIR
+    name: str,
+    command: list[str],
+    log: bool,
+    env: dict[str, str] | None = None,
+    log_dir: Path = LOG_DIR,
+    death_signal: int = signal.SIGTERM,
 ) -> subprocess.Popen:
-    """Start one server in its own process group; with `log`, its output goes to <log_dir>/<name>.log."""
+    """Start one server in its own session, stopped by `death_signal` if this process dies; with `log`, its
+    output goes to <log_dir>/<name>.log (new for this launcher; a restart appends, keeping why it stopped)."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    output = (log_dir / f"{name}.log").open("w") if log else None
-    return subprocess.Popen(
+    path = log_dir / f"{name}.log"
+    output = path.open("a" if path in _logs_opened else "w") if log else None
+    _logs_opened.add(path)
+    return processes.spawn(
         command,
+        death_signal=death_signal,
         cwd=ROOT,
         env={**server_env(), **(env or {})},
         stdout=output,
         stderr=subprocess.STDOUT if log else None,
-        start_new_session=True,
     )
+
+
+def starters(
+    rasa_port: int, actions_port: int, log: bool = False, log_dir: Path = LOG_DIR
+) -> dict[str, Callable[[], subprocess.Popen]]:
+    """How to start each server ("rasa", "actions"); each call starts a new process."""
+    if not MODEL.exists():
+        raise SystemExit(f"No trained model at {MODEL.relative_to(ROOT)}: run `make train` first.")
+    return {
+        name: functools.partial(launch, name, command, log, log_dir=log_dir)
+        for name, command in commands(rasa_port, actions_port).items()
+    }
 
 
 def start(
     rasa_port: int = 5005, actions_port: int = 5055, log: bool = False, log_dir: Path = LOG_DIR
 ) -> dict[str, subprocess.Popen]:
     """Start both servers; with `log`, their output goes to <log_dir>/<name>.log."""
-    if not MODEL.exists():
-        raise SystemExit(f"No trained model at {MODEL.relative_to(ROOT)}: run `make train` first.")
-    return {
-        name: launch(name, command, log, log_dir=log_dir) for name, command in commands(rasa_port, actions_port).items()
-    }
+    return {name: begin() for name, begin in starters(rasa_port, actions_port, log, log_dir).items()}
 
 
-def stop(processes: dict[str, subprocess.Popen], timeout: float = 15.0) -> None:
-    for process in processes.values():
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    for process in processes.values():
+def stop(running: dict[str, subprocess.Popen], timeout: float = 15.0) -> None:
+    processes.stop(running.values(), timeout)
+
+
+def refuse_taken_ports(rasa_port: int, actions_port: int) -> None:
+    """One line per taken port and a non-zero exit, before anything is loaded."""
+    taken = processes.taken_ports({"Rasa server": rasa_port, "action server": actions_port})
+    if taken:
+        raise SystemExit(
+            "\n".join(taken) + " Stop it, or choose other ports (--rasa-port, --actions-port; make serve ARGS=...)."
+        )
+
+
+def ours(rasa_port: int, actions_port: int) -> str | None:
+    """None when the servers on these ports are this checkout's, started after the current model and knowledge
+    base were built; else why not, in one sentence."""
+    for name, port, marker, newest in (
+        ("Rasa server", rasa_port, "bot.rasa_cli", MODEL),
+        ("action server", actions_port, "actions", KNOWLEDGE_BASE),
+    ):
+        process = processes.holder(port)
+        if process is None:
+            return f"nothing this user can see answers for the {name} on port {port}"
         try:
-            process.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            cwd, command, started = Path(process.cwd()), process.cmdline(), process.create_time()
+        except processes.psutil.Error:
+            return f"the {name} on port {port} is {processes.describe(process)}, which is not ours"
+        if cwd != ROOT or marker not in command:
+            return f"the {name} on port {port} is {processes.describe(process)}, started from {cwd}"
+        if newest.exists() and newest.stat().st_mtime > started:
+            return f"the {name} on port {port} (process {process.pid}) started before {newest.name} was rebuilt"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,23 +140,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--actions-port", type=int, default=5055)
     args = parser.parse_args(argv)
-    processes = start(args.rasa_port, args.actions_port)
-    print(
-        f"Starting: Rasa on http://localhost:{args.rasa_port} (REST: /webhooks/rest/webhook), "
-        f"actions on http://localhost:{args.actions_port} (/health). Ctrl-C stops both.",
-        flush=True,
-    )
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    refuse_taken_ports(args.rasa_port, args.actions_port)
+    supervisor = processes.Supervisor()
+    stopping = processes.StopSignals()
     try:
-        while all(process.poll() is None for process in processes.values()):
-            time.sleep(0.5)
-        dead = [name for name, process in processes.items() if process.poll() is not None]
-        print(f"The {' and '.join(dead)} server stopped; stopping the other.", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
+        for name, begin in starters(args.rasa_port, args.actions_port).items():
+            supervisor.add(name, begin)
+        print(
+            f"Starting: Rasa on http://localhost:{args.rasa_port} (REST: /webhooks/rest/webhook), "
+            f"actions on http://localhost:{args.actions_port} (/health). A server that stops is started again; "
+            "Ctrl-C stops both.",
+            flush=True,
+        )
+        while not stopping.requested:
+            supervisor.check()
+            stopping.wait(0.5)
         return 0
     finally:
-        stop(processes)
+        stopping.ignore_more()
+        supervisor.stop()
 
 
 if __name__ == "__main__":

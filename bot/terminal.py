@@ -1,6 +1,7 @@
 """Chat with the bot in a terminal (`make chat`).
 
-Connects to a running `make serve`, or starts both servers itself and stops them on exit.
+Connects to a running `make serve` of this checkout with the current model, or starts both servers itself and
+stops them on exit (they stop too if this process is killed: bot.processes).
 Numbers pick a button; Ctrl-D, "exit" or "salir" leave; arrow keys recall earlier questions.
 """
 
@@ -102,7 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rasa_url, actions_url = f"http://localhost:{args.rasa_port}", f"http://localhost:{args.actions_port}"
     processes: dict = {}
-    if not is_ready(rasa_url, actions_url):
+    if is_ready(rasa_url, actions_url):
+        why_not = serve.ours(args.rasa_port, args.actions_port)
+        if why_not:
+            print(f"A bot already answers on ports {args.rasa_port} and {args.actions_port}, but {why_not}.")
+            print("Stop it (Ctrl-C in its terminal), or chat on other ports: make chat ARGS='--rasa-port 5006'.")
+            return 1
+        print("Using the bot that `make serve` is running.\n")
+    else:
+        serve.refuse_taken_ports(args.rasa_port, args.actions_port)
         processes = serve.start(args.rasa_port, args.actions_port, log=True)
     try:
         if processes:

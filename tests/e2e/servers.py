@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from bot import serve
+from bot import processes, serve
 from bot.terminal import is_ready
 
 STARTUP_LIMIT_SECONDS = 240
@@ -35,12 +35,21 @@ class ServerSet:
         return f"http://localhost:{self.actions_port}"
 
     def start(self) -> None:
+        taken = processes.taken_ports({"Rasa server": self.rasa_port, "action server": self.actions_port})
+        assert not taken, " ".join(taken)  # a stale server would answer in place of the one under test
         self.processes = serve.start(self.rasa_port, self.actions_port, log=True, log_dir=self.log_dir)
         self.wait_until_ready()
 
+    def ours(self) -> bool:
+        """Whether both ports are held by the servers this set started (not a leftover on the same port)."""
+        started = [process.pid for process in self.processes.values()]
+        return all(
+            processes.belongs_to(processes.holder(port), started) for port in (self.rasa_port, self.actions_port)
+        )
+
     def wait_until_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
-        while not is_ready(self.url, self.actions_url):
+        while not (is_ready(self.url, self.actions_url) and self.ours()):
             assert all(p.poll() is None for p in self.processes.values()), f"a server died; see {self.log_dir}"
             assert time.monotonic() < deadline, f"servers did not start in {STARTUP_LIMIT_SECONDS} s"
             time.sleep(1)
@@ -51,7 +60,7 @@ class ServerSet:
     def start_one(self, name: str, wait: bool = True) -> None:
         """Start `name` ("rasa" or "actions") again with its usual command; its earlier log is kept aside."""
         log = self.log_dir / f"{name}.log"
-        if log.exists():
+        if log.exists():  # kept aside, so that `logs()` can tell this run's lines from the earlier one's
             log.rename(self.log_dir / f"{name}.{time.time_ns()}.log")
         command = serve.commands(self.rasa_port, self.actions_port)[name]
         self.processes[name] = serve.launch(name, command, log=True, log_dir=self.log_dir)
