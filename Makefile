@@ -60,10 +60,10 @@ $(WIDGET_JS): $(WIDGET_DIR)/package-lock.json $(WIDGET_DIR)/build.mjs $(wildcard
 	cd $(WIDGET_DIR) && npm ci --no-audit --no-fund && npm run build
 
 chat: $(MODEL_STAMP)
-	@$(PY) -m bot.terminal
+	@$(PY) -m bot.terminal $(ARGS)
 
 serve: $(MODEL_STAMP) widget
-	$(PY) -m bot.serve
+	$(PY) -m bot.serve $(ARGS)
 
 test: $(MODEL_STAMP) widget browser-deps lint
 	$(PY) -m pytest
