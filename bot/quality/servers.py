@@ -59,12 +59,16 @@ def answer(url: str, sender: str, message: str, timeout: float = 60) -> list[dic
 
 
 def wait_for_first_answer(bot: Bot, limit: float = 300) -> float:
-    """Seconds from launching the process until a REST message gets a non-empty reply."""
+    """Seconds from launching the process until a REST message gets a non-empty reply. Each attempt is a new
+    conversation: an attempt that timed out while the model was loading may still have left its "hi" in its
+    conversation, and a second "hi" there can get no reply at all (the `rasa init` bot's stories)."""
+    attempt = 0
     while time.monotonic() - bot.started < limit:
         if bot.process.poll() is not None:
             raise RuntimeError(f"the {bot.name} server stopped while starting; see {serve.LOG_DIR}")
         try:
-            if answer(bot.url, "bench-first-answer", "hi", timeout=10):
+            attempt += 1
+            if answer(bot.url, f"bench-first-answer-{attempt}", "hi", timeout=10):
                 bot.first_answer_seconds = time.monotonic() - bot.started
                 bot.parts = find_parts(bot)
                 return bot.first_answer_seconds
