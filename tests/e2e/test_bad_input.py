@@ -413,6 +413,11 @@ def socketio_available(url: str) -> bool:
     return requests.get(f"{url}/webhooks/webchat/health", timeout=5).ok
 
 
+def assert_socketio_available(url: str) -> None:
+    """The widget channel is in the committed credentials.yml: its absence is a failure, never a skip."""
+    assert socketio_available(url), "the webchat channel does not answer: is it still in credentials.yml?"
+
+
 SOCKET_CASES = {
     "number": 42,
     "object": {"text": "hi"},
@@ -429,8 +434,7 @@ SOCKET_CASES = {
 
 @pytest.mark.parametrize("case", list(SOCKET_CASES))
 def test_bad_socketio_messages_get_a_short_reply_and_the_socket_keeps_working(servers, case):
-    if not socketio_available(servers.url):
-        pytest.skip("the webchat channel is not enabled in credentials.yml")
+    assert_socketio_available(servers.url)
 
     async def talk() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         widget = SocketClient(servers.url)
@@ -454,8 +458,7 @@ def test_bad_socketio_messages_get_a_short_reply_and_the_socket_keeps_working(se
     "payload", [{"message": "What is Keras?"}, {"message": "What is Keras?", "session_id": 7}, "What is Keras?", None]
 )
 def test_socketio_messages_without_a_usable_session_do_not_break_the_server(servers, payload):
-    if not socketio_available(servers.url):
-        pytest.skip("the webchat channel is not enabled in credentials.yml")
+    assert_socketio_available(servers.url)
 
     async def talk() -> list[dict[str, Any]]:
         widget = SocketClient(servers.url)

@@ -26,9 +26,9 @@ from tests.e2e.test_bad_input import (
     SLACK_SECRET,
     SLACK_TOKEN,
     SocketClient,
+    assert_socketio_available,
     post_slack,
     slack_replies,
-    socketio_available,
 )
 from tests.e2e.test_slack import direct_message, new_channel
 from tests.slack_standin import SlackStandIn
@@ -99,8 +99,8 @@ def assert_apologies_in_both_languages(servers: ServerSet, sender: str, standin:
     body, ts = direct_message(channel, "¿Qué es Keras?")
     assert post_slack(servers, body).status_code == 200
     assert slack_replies(standin, channel, ts) == [channel_text("unavailable", "es")]
-    if socketio_available(servers.url):
-        assert widget_replies(servers.url, "What is PyTorch?") == [channel_text("unavailable", "en")]
+    assert_socketio_available(servers.url)
+    assert widget_replies(servers.url, "What is PyTorch?") == [channel_text("unavailable", "en")]
 
 
 def assert_recovered(servers: ServerSet, sender: str) -> None:

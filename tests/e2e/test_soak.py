@@ -19,6 +19,7 @@ import aiohttp
 import psutil
 import pytest
 
+from bot.serve import ROOT
 from tests.e2e.servers import ServerSet, server_set
 
 RASA_PORT, ACTIONS_PORT = 19305, 19355
@@ -30,20 +31,45 @@ WARM_UP_SHARE = 0.25
 # tracker store's page cache and Python's allocator grow a little with every stored conversation; a leak
 # that kept each turn's objects would grow far faster (tens of MB a minute at this pace).
 MEMORY_GROWTH_LIMIT = 0.10
-NAMES = {"pytorch": "PyTorch", "keras": "Keras", "tensorflow": "TensorFlow"}
+NAMES = {"keras": "Keras", "tensorflow": "TensorFlow", "pytorch": "PyTorch"}
+SNIPPETS = ROOT / "knowledge" / "snippets"
+# How a user asks for each task's code; a user's two code answers are this task's snippets in its two frameworks.
+TASK_QUESTIONS = {
+    "define_model": "show me how to define a model in {name}",
+    "train": "show me a training loop in {name}",
+    "evaluate": "how do I evaluate a model in {name}?",
+    "save_load": "how do I save and load a model in {name}?",
+    "gpu": "how do I use the gpu in {name}?",
+    "cnn": "show me code for a small cnn in {name}",
+    "custom_training_step": "show me a custom training step in {name}",
+    "data_loading": "how do I load data in {name}?",
+    "export": "how do I export a model in {name}?",
+    "tensorboard_logging": "how do I log to tensorboard in {name}?",
+    "distributed": "show me distributed training code in {name}",
+}
 
 
-def script(framework: str, other: str) -> list[tuple[str, list[str]]]:
-    """One round of a user's conversation: (message, words its reply must contain). The follow-up only makes
-    sense in this conversation: its answer must name this user's two frameworks."""
-    name, other_name = NAMES[framework], NAMES[other]
+def script(user: int) -> list[tuple[str, list[str]]]:
+    """One round of a user's conversation: (message, texts its reply must contain). Users 0-10 each get a task of
+    their own, so their two code answers (the second a follow-up that only this conversation's context explains)
+    are snippets no other user receives: a reply delivered to the wrong conversation fails its check. Beyond 11
+    users, tasks repeat with other framework pairs and only the conversation as a whole stays unique."""
+    tasks, frameworks = list(TASK_QUESTIONS), list(NAMES)
+    task = tasks[user % len(tasks)]
+    first, second = frameworks[(user // len(tasks)) % 3], frameworks[(user // len(tasks) + 1) % 3]
+    name, other_name = NAMES[first], NAMES[second]
     return [
         (f"what is {name}?", [name]),
         (f"compare {name} and {other_name}", [name, other_name]),
         ("and for deployment?", [name, other_name, "deploy"]),
-        (f"show me a training loop in {name}", [name, "```"]),
+        (TASK_QUESTIONS[task].format(name=name), [code(first, task)]),
+        (f"and in {other_name}?", [code(second, task)]),
         ("thanks!", []),
     ]
+
+
+def code(framework: str, task: str) -> str:
+    return (SNIPPETS / framework / f"{task}.py").read_text(encoding="utf-8").strip()
 
 
 @dataclass
@@ -53,10 +79,8 @@ class Outcome:
 
 
 async def converse(session: aiohttp.ClientSession, url: str, user: int, deadline: float, outcome: Outcome) -> None:
-    frameworks = list(NAMES)
-    framework, other = frameworks[user % 3], frameworks[(user + 1) % 3]
     sender = f"soak-{user}-{uuid.uuid4().hex[:8]}"
-    rounds = script(framework, other)
+    rounds = script(user)
     while time.monotonic() < deadline:
         for message, expected in rounds:
             try:
@@ -69,7 +93,7 @@ async def converse(session: aiohttp.ClientSession, url: str, user: int, deadline
             outcome.turns += 1
             if not text:
                 outcome.problems.append(f"{sender}: {message!r} -> status {response.status}, no reply")
-            missing = [word for word in expected if word.lower() not in text.lower()]
+            missing = [part[:60] for part in expected if part.lower() not in text.lower()]
             if missing:
                 outcome.problems.append(f"{sender}: {message!r} -> reply lacks {missing}: {text[:120]!r}")
             await asyncio.sleep(random.uniform(*THINK_SECONDS))
