@@ -277,7 +277,8 @@ class SlackChannel(SlackInput):
 
         @slack_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            # `answering`: events accepted and still being answered (0 = every accepted event is finished).
+            return response.json({"status": "ok", "answering": len(self._background_tasks)})
 
         @slack_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:

@@ -100,3 +100,11 @@ def ask(url: str, sender: str, text: str, timeout: float = 60, **extra: object) 
     return requests.post(
         f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text, **extra}, timeout=timeout
     )
+
+
+def wait_until_slack_idle(url: str, limit: float = 60) -> None:
+    """Until the Slack channel says it has finished every event it accepted, so that no further post can come."""
+    deadline = time.monotonic() + limit
+    while requests.get(f"{url}/webhooks/slack/", timeout=5).json()["answering"]:
+        assert time.monotonic() < deadline, f"the Slack channel was still answering after {limit} s"
+        time.sleep(0.1)

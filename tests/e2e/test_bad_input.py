@@ -28,7 +28,7 @@ from bot import runtime_config
 from bot.channels.replies import channel_text
 from bot.channels.rest import body_limit
 from bot.channels.slack import slack_signature
-from tests.e2e.servers import ServerSet, ask, server_set
+from tests.e2e.servers import ServerSet, ask, server_set, wait_until_slack_idle
 from tests.e2e.test_slack import direct_message, event_body, in_thread, mention, new_channel
 from tests.slack_standin import SlackStandIn
 
@@ -38,7 +38,6 @@ RATE_LIMIT = 4  # messages per minute and sender: small, so the limit is reached
 SLACK_TOKEN = "fake-bot-token-BADINPUT-7f3e9a1c"  # recognisable, to look for in logs and files
 SLACK_SECRET = "BADINPUT-signing-secret-5d2b8e"
 REPLY_SECONDS = 30  # generous: replies take well under a second on an idle machine
-SETTLE_SECONDS = 3.0  # to let a further (wrong) Slack post arrive before counting
 HUNDRED_KB = 100 * 1024
 
 pytestmark = pytest.mark.e2e
@@ -317,7 +316,7 @@ def test_wrong_typed_slack_events_are_acknowledged_and_ignored(servers, standin)
     body, ts = direct_message(channel, "What is Keras?")
     post_slack(servers, body)
     assert "Keras" in slack_replies(standin, channel, ts)[0]
-    time.sleep(SETTLE_SECONDS)
+    wait_until_slack_idle(servers.url)
     assert len(standin.posts()) == before + 1
 
 

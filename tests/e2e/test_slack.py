@@ -30,7 +30,7 @@ from bot.channels.slack import (
     signature_problem,
     slack_signature,
 )
-from tests.e2e.servers import running_servers
+from tests.e2e.servers import running_servers, wait_until_slack_idle
 from tests.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
 
 RASA_PORT, ACTIONS_PORT = 16005, 16055
@@ -40,7 +40,6 @@ TOKEN = "fake-bot-token-for-tests"
 SECRET = "signing-secret-for-tests-only"
 USER = "UALICE"
 REPLY_WAIT = 30.0  # seconds; generous, replies usually take well under one
-SETTLE = 3.0  # seconds to let any further (wrong) post arrive before counting
 _counter = itertools.count(1)
 
 
@@ -209,7 +208,8 @@ def reply_to(slack: SlackStandIn, channel: str, thread_ts: str, count: int = 1) 
 
 
 def settled_posts(slack: SlackStandIn, channel: str, thread_ts: str) -> list[dict[str, Any]]:
-    time.sleep(SETTLE)
+    """The thread's posts once the server has finished every event it accepted (nothing more can come)."""
+    wait_until_slack_idle(RASA)
     return slack.posts(in_thread(channel, thread_ts))
 
 
