@@ -42,7 +42,7 @@ def tiny_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "bot.quality.evaluate", "--tiny", "--out", str(out["evaluate"]), "--work", str(root / "ev"), work=root
         ),
         "bench": _start(
-            "bot.quality.bench", "--tiny", "--no-train-ours", "--users", "1", "--duration", "10",
+            "bot.quality.bench", "--tiny", "--no-train-ours", "--users", "1", "--duration", BENCH_SECONDS,
             "--ports", "18205", "18255", "18305", "--out", str(out["bench"]), "--work", str(root / "bench"),
             work=root,
         ),
