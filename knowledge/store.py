@@ -19,6 +19,7 @@ from knowledge.index import subject_term
 from knowledge.paths import database_url
 from knowledge.text import fold, terms, text_terms
 
+LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
 ANY = "any"
 
 
@@ -214,19 +215,24 @@ class KnowledgeStore:
 
     # --- recommendations ---------------------------------------------------------------------
     def recommend(self, experience: str, goal: str, lang: str) -> Recommendation | None:
-        """The most specific rule for the user: exact match beats one `any`, which beats two."""
+        """The most specific rule for the user: exact match beats one `any`, which beats two. A level without a
+        rule for the goal borrows the next level's ("intermediate" -> "experienced")."""
+        levels = [experience, LEVEL_FALLBACK.get(experience, experience), ANY]
         with Session(self._engine) as session:
             rules = list(
                 session.scalars(
                     select(models.Recommendation).where(
-                        models.Recommendation.experience.in_([experience, ANY]),
+                        models.Recommendation.experience.in_(levels),
                         models.Recommendation.goal.in_([goal, ANY]),
                     )
                 )
             )
             if not rules:
                 return None
-            best = max(rules, key=lambda r: ((r.experience != ANY) + (r.goal != ANY), r.goal != ANY))
+            best = max(
+                rules,
+                key=lambda r: ((r.experience != ANY) + (r.goal != ANY), r.goal != ANY, r.experience == experience),
+            )
             return self._recommendation(session, best, lang)
 
     # --- code ----------------------------------------------------------------------------------

@@ -192,7 +192,7 @@ def test_recommendation_uses_what_the_user_told_and_cites_it():
         actions.Recommend, tracker("inform", "investigación", experience="beginner", goal="research", lang="es")
     )
     text = text_of(messages)
-    assert "**PyTorch**" in text and "(nivel: principiante, objetivo: investigación)" in text
+    assert "**PyTorch**" in text and "(tu perfil: principiante; lo que buscas: investigación)" in text
     assert SlotSet("topic", "recommendation") in events
 
 

@@ -10,7 +10,9 @@ import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from actions.i18n import table
 from knowledge import build as builder
+from knowledge.paths import ROOT
 from knowledge.store import KnowledgeBaseUnavailable, KnowledgeStore
 
 ARTICLE = "article-2022"
@@ -59,8 +61,12 @@ def test_comparing_three_frameworks_covers_every_pair(store):
     assert len(store.comparisons(list(FRAMEWORKS), "en")) == each_pair
 
 
-@pytest.mark.parametrize("experience", ["beginner", "experienced"])
-@pytest.mark.parametrize("goal", ["research", "industry_job", "prototyping", "production", "learning"])
+GOALS = ["research", "industry_job", "prototyping", "production", "learning", "computer_vision", "mobile", "browser"]
+GOALS += ["llm_fine_tuning", "jax_tpu", "apple_silicon", "legacy_code"]
+
+
+@pytest.mark.parametrize("experience", ["beginner", "intermediate", "experienced"])
+@pytest.mark.parametrize("goal", GOALS)
 def test_every_profile_gets_a_recommendation_with_reasons(store, experience, goal):
     found = store.recommend(experience, goal, "es")
     assert found is not None and found.framework in FRAMEWORKS
@@ -70,6 +76,21 @@ def test_every_profile_gets_a_recommendation_with_reasons(store, experience, goa
 def test_article_recommendations(store):
     assert store.recommend("beginner", "research", "en").framework == "pytorch"
     assert store.recommend("experienced", "industry_job", "en").framework == "tensorflow"
+
+
+def test_an_intermediate_user_borrows_the_experienced_rule_where_there_is_no_own_one(store):
+    experienced = store.recommend("experienced", "production", "en")
+    assert store.recommend("intermediate", "production", "en").id == experienced.id
+    assert store.recommend("intermediate", "learning", "en").id == "rec-intermediate-learning-pytorch"
+    assert store.recommend("experienced", "learning", "en").id != "rec-intermediate-learning-pytorch"
+
+
+def test_every_goal_and_level_of_the_vocabulary_has_a_label_in_both_languages():
+    vocabulary = yaml.safe_load((ROOT / "knowledge" / "sources" / "vocabulary.yml").read_text(encoding="utf-8"))
+    for lang in ("en", "es"):
+        values = table(lang)["values"]
+        assert set(vocabulary["goal"]) == set(values["goal"]) == set(GOALS), lang
+        assert set(vocabulary["experience"]) == set(values["experience"]), lang
 
 
 def test_vocabulary_reaches_the_store(store):
