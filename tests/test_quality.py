@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.i18n import table
 from bot.quality import baseline, heldout
 from bot.quality.metrics import entity_scores, macro_f1, nlu_summary, out_of_scope_recall, story_accuracy
 from bot.quality.score import story_language
@@ -208,3 +209,16 @@ def test_tiny_answer_evaluation_runs_the_real_servers(tmp_path):
     assert main(["--tiny", "--out", str(out)]) == 0
     report = out.read_text(encoding="utf-8")
     assert "| top-1 answer accuracy |" in report and "(tiny run)" in report
+
+
+def test_bench_counts_excuses_apart_from_answers():
+    from bot.channels.replies import channel_text
+    from bot.quality.outcomes import outcome_of
+
+    assert outcome_of(200, [{"text": "Keras is a high-level API."}]) is None
+    assert outcome_of(200, [{"text": channel_text("unavailable", "es")}]) == "apology"
+    assert outcome_of(429, []) == "rate limited"
+    offer = table("en")["low_confidence"]["offer"]
+    assert outcome_of(200, [{"text": offer, "buttons": [{"title": "x"}]}]) == "fallback"
+    assert outcome_of(200, []) == "empty reply"
+    assert outcome_of(500, []) == "status 500"

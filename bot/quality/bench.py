@@ -31,6 +31,7 @@ import yaml
 from bot import serve
 from bot.quality import baseline, servers
 from bot.quality.markdown import code_version, machine_line, now, number, table, verdict
+from bot.quality.outcomes import OUTCOMES
 from bot.quality.training import ROOT, quiet_env, start_training
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -123,6 +124,7 @@ def run_load(bot: servers.Bot, users: int, duration: float, work: Path, think_ti
     stats = _aggregated(prefix.with_name(prefix.name + "_stats.csv"))
     if stats is None:
         raise RuntimeError(f"Locust wrote no statistics (exit {result.returncode}); see {log.name}")
+    stats.update(_failures_by_outcome(prefix.with_name(prefix.name + "_failures.csv"), stats["errors"]))
     return {
         **stats,
         "users": users,
@@ -150,6 +152,21 @@ def _aggregated(path: Path) -> dict[str, Any] | None:
     return None
 
 
+def _failures_by_outcome(path: Path, failures: int) -> dict[str, int]:
+    """Locust's failures split into the bot's excuses (locustfile.OUTCOMES: apologies, rate-limit refusals,
+    fallbacks) and the rest, which stay `errors`. None of them is an answer."""
+    counts = {outcome.replace(" ", "_"): 0 for outcome in OUTCOMES}
+    if path.exists():
+        for row in csv.DictReader(path.open(encoding="utf-8")):
+            for outcome in OUTCOMES:
+                if f"'{outcome}'" in row["Error"] or row["Error"] == outcome:
+                    counts[outcome.replace(" ", "_")] += int(row["Occurrences"])
+    return {**counts, "errors": failures - sum(counts.values())}
+
+
+RATIOS = ("p50_ms", "p95_ms", "p99_ms", "messages_per_s")  # figures compared with rasa init as a ratio
+
+
 def ratio(ours: float | None, base: float | None) -> str:
     return f"{ours / base:.2f}" if ours is not None and base else "n/a"
 
@@ -165,14 +182,17 @@ def results_table(results: dict[str, Any]) -> str:
             ("p99_ms", "p99 latency, ms", 0),
             ("messages_per_s", "messages per second", 1),
             ("errors", "errors", 0),
+            ("apology", "apologies (action server down or slow)", 0),
+            ("rate_limited", "rate-limit refusals", 0),
+            ("fallback", "fallbacks (did not understand)", 0),
         ):
             rows.append(
                 [
                     f"{users} user{'s' if users > 1 else ''}: {title}",
-                    number(ours[key], digits),
-                    number(base[key], digits),
+                    number(ours.get(key), digits),
+                    number(base.get(key), digits),
                 ]
-                + [ratio(ours[key], base[key]) if key != "errors" else f"{ours[key]} of {ours['messages']}"]
+                + [ratio(ours[key], base[key]) if key in RATIOS else f"{ours.get(key, 0)} of {ours['messages']}"]
             )
     memory = results["memory_mb"]
     rows += [
@@ -204,7 +224,9 @@ def target_rows(results: dict[str, Any]) -> list[list[str]]:
             ]
         )
         rows.append(["10 users: p95 <= 300 ms", number(ours["p95_ms"], 0), verdict((ours["p95_ms"] or 1e9) <= 300)])
+        excuses = sum(ours.get(key, 0) for key in ("apology", "rate_limited", "fallback"))
         rows.append(["10 users: zero errors", str(ours["errors"]), verdict(ours["errors"] == 0)])
+        rows.append(["10 users: no apology, refusal or fallback", str(excuses), verdict(excuses == 0)])
     memory = results["memory_mb"]["ours"]
     rows.append(["Rasa server RSS <= 1.2 GB", f"{memory['rasa']:.0f} MB", verdict(memory["rasa"] <= 1200)])
     actions = memory.get("actions")

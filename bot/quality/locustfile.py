@@ -2,8 +2,10 @@
 
 Run only through Locust as its own process (it patches the standard library with gevent), e.g.
   locust -f bot/quality/locustfile.py --headless -u 10 -r 10 -t 60s --host http://localhost:5005
-A reply counts as an error when the status is not 200 or the bot says nothing. BENCH_THINK_TIME (seconds,
-default 0) is the pause between messages: 0 makes every user a closed loop that sends as soon as it is answered.
+A reply is an answer only when the status is 200 and the bot says something that is not one of its excuses:
+the apology (action server down or too slow), the rate-limit refusal (429 or its text) and the fallback
+("did you mean" / "please rephrase") are counted apart, by name (OUTCOMES), never as answers. BENCH_THINK_TIME
+(seconds, default 0) is the pause between messages: 0 makes every user a closed loop that sends when answered.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 import yaml
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
+
+from bot.quality.outcomes import outcome_of
 
 # BENCH_CONVERSATIONS picks the set: "conversations" (our bot) or "rasa_init_conversations" (the baseline).
 _SETS = yaml.safe_load(Path(__file__).with_name("conversations.yml").read_text(encoding="utf-8"))
@@ -40,8 +44,8 @@ class ChatUser(FastHttpUser):
                 name=f"message ({language})",
                 catch_response=True,
             ) as response:
-                if response.status_code != 200:
-                    response.failure(f"status {response.status_code}")
-                elif not response.json():
-                    response.failure("empty reply")
+                replies = response.json() if response.status_code == 200 else []
+                problem = outcome_of(response.status_code, replies if isinstance(replies, list) else [])
+                if problem:
+                    response.failure(problem)
             self.wait()
