@@ -1,5 +1,6 @@
 """The cluster of `make serve-cluster`, with its real servers: PostgreSQL, Redis, two Rasa servers, two action
-servers, nginx. Run by `make test-cluster`; the server kill comes last because it leaves one Rasa server down.
+servers, nginx. Run by `make test-cluster`; the server kill comes last (the launcher starts the server again, but
+the other tests should not depend on when).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 import time
 import uuid
 
+import psutil
 import psycopg2
 import pytest
 import requests
@@ -118,6 +120,19 @@ def test_concurrent_messages_of_one_user_are_processed_one_at_a_time():
         assert kinds == ["user", "bot"] * len(messages), (sender, kinds)
 
 
+def requests_in_flight(server: psutil.Process, port: int, limit: float = 30) -> int:
+    """Waits until `server` holds a connection from nginx on `port`, i.e. is answering a request now: nginx keeps
+    no idle connections to its upstreams (no `keepalive` in bot/cluster.py), so an open one is a request."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        connections = server.net_connections("tcp")
+        answering = [c for c in connections if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port]
+        if answering:
+            return len(answering)
+        time.sleep(0.01)
+    return 0
+
+
 def test_killing_a_rasa_server_mid_load_loses_no_conversation():
     pids = json.loads(cluster.PIDS_FILE.read_text(encoding="utf-8"))
     senders = [f"kill-{n}-{uuid.uuid4().hex[:6]}" for n in range(8)]
@@ -131,8 +146,10 @@ def test_killing_a_rasa_server_mid_load_loses_no_conversation():
     threads = [threading.Thread(target=converse, args=(sender,)) for sender in senders]
     for thread in threads:
         thread.start()
-    time.sleep(2)
-    os.killpg(pids[f"rasa-{cluster.RASA_PORTS[0]}"], signal.SIGKILL)
+    victim = psutil.Process(pids[f"rasa-{cluster.RASA_PORTS[0]}"])
+    in_flight = requests_in_flight(victim, cluster.RASA_PORTS[0])
+    assert in_flight, "no request reached the server before the conversations ended: nothing to prove"
+    os.killpg(victim.pid, signal.SIGKILL)
     for thread in threads:
         thread.join()
     for sender in senders:
