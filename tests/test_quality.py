@@ -222,3 +222,10 @@ def test_bench_counts_excuses_apart_from_answers():
     assert outcome_of(200, [{"text": offer, "buttons": [{"title": "x"}]}]) == "fallback"
     assert outcome_of(200, []) == "empty reply"
     assert outcome_of(500, []) == "status 500"
+
+
+def test_development_questions_are_not_held_out_questions():
+    from bot.quality.answers import DEV, fold, held_out
+
+    held = {fold(item["q"]) for item in held_out()}
+    assert not [item["q"] for item in held_out(DEV) if fold(item["q"]) in held]

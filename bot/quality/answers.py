@@ -1,6 +1,12 @@
 """Answer quality: did the reply answer the question that was asked, first?
 
 Usage: python -m bot.quality.answers [--tiny] [--out reports/answers.md]
+       python -m bot.quality.answers --calibrate [--thresholds 0.4,0.45,0.5,0.55,0.6]
+
+`--calibrate` chooses the answer threshold (actions/answers.py, ANSWER) on the development questions of
+`bot/quality/dev_questions.yml`, never on the held-out set: one server run per threshold (the action server reads
+ANSWER_THRESHOLD), the figures of each in reports/calibration.md, and the best threshold whose honest-unknown rate
+holds the target in both languages.
 
 Every question of the held-out set `tests/answers/heldout.yml` (labelled with the knowledge entry that answers
 it, or `none`) goes, as a new conversation, through the real servers over REST, exactly as a user's would.
@@ -34,6 +40,9 @@ from bot.terminal import is_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ROOT / "tests" / "answers" / "heldout.yml"
+DEV = ROOT / "bot" / "quality" / "dev_questions.yml"
+CALIBRATION_REPORT = ROOT / "reports" / "calibration.md"
+DEFAULT_THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 QUESTIONS_DIR = ROOT / "knowledge" / "sources" / "questions"
 REPORT = ROOT / "reports" / "answers.md"
 RASA_PORT, ACTIONS_PORT = 19305, 19355
@@ -124,6 +133,7 @@ def score(outcomes: list[Outcome], chain_of, lead_of) -> dict[str, dict]:
         correct = [o for o in answerable if o.entries and chain_of(o.entries[0]) == chain_of(o.label)]
         early = [o for o in correct if 0 <= o.reply.find(lead_of(o.entries[0], lang)) < FIRST_CHARACTERS]
         honest = [o for o in unknown if not o.entries]
+        misled = [o for o in answerable if o.entries and o not in correct]
         lengths = [len(CODE_BLOCK.sub("", o.reply).strip()) for o in mine]
         results[lang] = {
             "questions": len(mine),
@@ -131,6 +141,7 @@ def score(outcomes: list[Outcome], chain_of, lead_of) -> dict[str, dict]:
             "top1": len(correct) / len(answerable) if answerable else None,
             "first_300": len(early) / len(answerable) if answerable else None,
             "honest_unknown": len(honest) / len(unknown) if unknown else None,
+            "answered_wrongly": len(misled) / len(answerable) if answerable else None,
             "median_length": statistics.median(lengths) if lengths else None,
             "wrong": [o for o in answerable if o not in correct],
             "pretended": [o for o in unknown if o.entries],
@@ -188,37 +199,13 @@ def write_report(out: Path, results: dict[str, dict], run: dict) -> None:
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiny", action="store_true", help="a few questions per language (make test)")
-    parser.add_argument("--out", type=Path, default=REPORT)
-    args = parser.parse_args(argv)
-
-    from actions.answers import Composer
-    from knowledge.store import KnowledgeStore
-
-    questions = held_out()
-    overlapping = overlap(questions, seen_texts())
-    if overlapping:
-        print(f"held-out questions also in the index: {overlapping[:5]}", file=sys.stderr)
-        return 1
-    if args.tiny:
-        questions = tiny(questions)
+def ask_through_servers(questions: list[dict], work: Path, extra_env: dict[str, str] | None = None) -> list[Outcome]:
+    """Start the real servers (with `extra_env` in their environment), ask every question, stop them."""
     token = secrets.token_hex(16)
-    work = Path(tempfile.mkdtemp(prefix="answers-"))
     settings = {runtime_config.API_TOKEN_VARIABLE: token, "TRACKER_STORE_URL": f"sqlite:///{work / 'trackers.sqlite'}"}
+    settings.update(extra_env or {})
     saved = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)  # read by the servers' launcher; put back as it was afterwards
-    store = KnowledgeStore()
-    composers = {lang: Composer(store, lang) for lang in ("en", "es")}
-
-    def chain_of(entry: str) -> str:
-        info = store.entry(entry)
-        return info.chain if info else entry
-
-    def lead_of(entry: str, lang: str) -> str:
-        return composers[lang].render_entry(entry).lstrip("*")[:40]
-
     try:
         processes = serve.start(RASA_PORT, ACTIONS_PORT, log=True, log_dir=work / "logs")
     finally:
@@ -232,14 +219,106 @@ def main(argv: list[str] | None = None) -> int:
         deadline = time.monotonic() + 300
         while not is_ready(url, f"http://localhost:{ACTIONS_PORT}"):
             if time.monotonic() > deadline or any(p.poll() is not None for p in processes.values()):
-                print(f"servers did not start; see {work / 'logs'}", file=sys.stderr)
-                return 1
+                raise RuntimeError(f"servers did not start; see {work / 'logs'}")
             time.sleep(1)
-        started = time.monotonic()
-        outcomes = ask_all(url, token, questions)
-        seconds = time.monotonic() - started
+        return ask_all(url, token, questions)
     finally:
         serve.stop(processes)
+
+
+def scorers() -> tuple:
+    """`chain_of(entry)` and `lead_of(entry, lang)` from the knowledge base."""
+    from actions.answers import Composer
+    from knowledge.store import KnowledgeStore
+
+    store = KnowledgeStore()
+    composers = {lang: Composer(store, lang) for lang in ("en", "es")}
+
+    def chain_of(entry: str) -> str:
+        info = store.entry(entry)
+        return info.chain if info else entry
+
+    def lead_of(entry: str, lang: str) -> str:
+        return composers[lang].render_entry(entry).lstrip("*")[:40]
+
+    return chain_of, lead_of
+
+
+def calibrate(thresholds: list[float], out: Path) -> int:
+    questions = held_out(DEV)
+    held = {fold(item["q"]) for item in held_out()}
+    leaked = [item["q"] for item in questions if fold(item["q"]) in held]
+    if leaked:
+        print(f"development questions that are also held-out questions: {leaked[:5]}", file=sys.stderr)
+        return 1
+    seen = {fold(text) for text in seen_texts()}
+    questions = [item for item in questions if fold(item["q"]) not in seen]  # an index phrasing tells nothing
+    chain_of, lead_of = scorers()
+    rows, best = [], None
+    for threshold in thresholds:
+        work = Path(tempfile.mkdtemp(prefix="calibrate-"))
+        outcomes = ask_through_servers(questions, work, {"ANSWER_THRESHOLD": str(threshold)})
+        results = score(outcomes, chain_of, lead_of)
+        cells = []
+        for lang in ("en", "es"):
+            r = results[lang]
+            cells += [number(r["top1"]), number(r["answered_wrongly"]), number(r["honest_unknown"])]
+        rows.append([f"{threshold:.2f}", *cells])
+        print(f"threshold {threshold:.2f}: " + ", ".join(cells), flush=True)
+        holds = all((results[lang]["honest_unknown"] or 0) >= TARGETS["honest_unknown"] for lang in ("en", "es"))
+        top1 = sum(results[lang]["top1"] or 0 for lang in ("en", "es")) / 2
+        if holds and (best is None or top1 > best[1]):
+            best = (threshold, top1)
+    chosen = f"**{best[0]:.2f}**" if best else "none (no threshold holds the honest-unknown target)"
+    lines = [
+        "# Answer threshold calibration (development questions)",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} on {code_version()}; {machine_line()}. Questions: "
+        f"`{DEV.relative_to(ROOT)}` ({len(questions)}), written apart from the held-out set, the index phrasings and "
+        "the NLU training data; none equals a held-out question (case, accents and punctuation folded). Each "
+        "threshold is one run of the real servers with `ANSWER_THRESHOLD` set.",
+        "",
+        table(
+            ["threshold", "en top-1", "en answered wrongly", "en honest unknown"]
+            + ["es top-1", "es answered wrongly", "es honest unknown"],
+            rows,
+        ),
+        "",
+        f"Rule: the threshold with the best mean top-1 whose honest-unknown rate is at least "
+        f"{TARGETS['honest_unknown']} in both languages. Chosen: {chosen}.",
+    ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"chosen threshold: {chosen}; report: {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="a few questions per language (make test)")
+    parser.add_argument("--calibrate", action="store_true", help="choose the answer threshold on the dev set")
+    parser.add_argument("--thresholds", default=",".join(map(str, DEFAULT_THRESHOLDS)))
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.calibrate:
+        return calibrate([float(t) for t in args.thresholds.split(",")], args.out or CALIBRATION_REPORT)
+    out = args.out or REPORT
+
+    questions = held_out()
+    overlapping = overlap(questions, seen_texts())
+    if overlapping:
+        print(f"held-out questions also in the index: {overlapping[:5]}", file=sys.stderr)
+        return 1
+    if args.tiny:
+        questions = tiny(questions)
+    chain_of, lead_of = scorers()
+    started = time.monotonic()
+    try:
+        outcomes = ask_through_servers(questions, Path(tempfile.mkdtemp(prefix="answers-")))
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    seconds = time.monotonic() - started
     results = score(outcomes, chain_of, lead_of)
     run = {
         "date": time.strftime("%Y-%m-%d"),
@@ -248,14 +327,14 @@ def main(argv: list[str] | None = None) -> int:
         "tiny": args.tiny,
         "overlap": "none" if not overlapping else len(overlapping),
     }
-    write_report(args.out, results, run)
+    write_report(out, results, run)
     for lang in ("en", "es"):
         r = results[lang]
         print(
             f"{lang}: top-1 {number(r['top1'])}, first {FIRST_CHARACTERS} chars {number(r['first_300'])}, "
             f"honest unknown {number(r['honest_unknown'])}, median length {r['median_length']}"
         )
-    print(f"report: {args.out}")
+    print(f"report: {out}")
     return 0
 
 
