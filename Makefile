@@ -33,8 +33,19 @@ $(VENV)/.installed: requirements/lock.txt requirements/tools.txt
 
 kb: $(KB)
 
-# Snippets are run once whenever one changes; the knowledge base keeps only those that passed.
-$(RUNS): $(VENV)/.installed $(SNIPPETS) knowledge/verify.py requirements/lock.txt
+# The snippets run in a venv of their own (.venv-snippets: current TensorFlow, Keras 3, JAX, PyTorch, ONNX, LiteRT),
+# apart from Rasa's (.venv: TensorFlow 2.12, Keras 2). requirements/snippets.in says how to re-resolve its lock.
+SNIPPETS_VENV := .venv-snippets
+$(SNIPPETS_VENV)/.installed: requirements/snippets-lock.txt | $(VENV)/.installed
+	@test -x $(SNIPPETS_VENV)/bin/python || $(PYTHON) -m venv $(SNIPPETS_VENV)
+	$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(SNIPPETS_VENV)/bin/python --no-deps \
+		-r requirements/snippets-lock.txt
+	@# torch through pip: pip finds the CPU build; uv would fetch a multi-GB CUDA build.
+	$(SNIPPETS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps torch==2.13.0
+	touch $@
+
+# Snippets are run once whenever one changes (Keras ones on each backend); the knowledge base keeps those that passed.
+$(RUNS): $(SNIPPETS_VENV)/.installed $(SNIPPETS) knowledge/verify.py | $(VENV)/.installed
 	$(PY) -m knowledge.verify --out $@ || true
 
 $(KB): $(VENV)/.installed $(KB_SOURCES) $(RUNS) $(wildcard $(MEASUREMENTS))

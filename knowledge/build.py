@@ -217,14 +217,43 @@ def read_sources() -> dict[str, list]:
     return rows
 
 
+def summarise_backends(backends: dict[str, dict], digest: str) -> dict | None:
+    """One outcome for a Keras snippet from its runs on each backend (those of its current code only).
+
+    It passed if it passed on any backend, and is described by the backends it passed on, e.g.
+    "Keras 3.15.1 (backends: TensorFlow 2.21.0, JAX 0.10.2, PyTorch 2.13.0+cpu), Python 3.11.7"."""
+    current = [run for run in backends.values() if run["sha256"] == digest]
+    if not current:
+        return None
+    passed = [run for run in current if run["passed"]]
+    described = passed or current
+    libraries = described[0]["libraries"]
+    names = ", ".join(run["libraries"]["backend"] for run in described)
+    plural = "s" if len(described) > 1 else ""
+    return {
+        "passed": bool(passed),
+        "checked_on": max(run["checked_on"] for run in described),
+        "versions": f"Keras {libraries['keras']} (backend{plural}: {names}), Python {libraries['python']}",
+        "seconds": round(sum(run["seconds"] for run in current), 2),
+    }
+
+
 def attach_runs(snippets: list[models.Snippet], runs_path: Path) -> None:
-    """Copy the outcome of the last verification run onto snippets whose code has not changed since."""
+    """Copy the outcome of the last verification run onto snippets whose code has not changed since.
+
+    A Keras snippet's record has one run per backend (see knowledge.verify): it counts as passed with the backends
+    it passed on with its current code, and its versions name them."""
     if not runs_path.exists():
         return
     runs = json.loads(runs_path.read_text(encoding="utf-8"))
     for snippet in snippets:
         run = runs.get(snippet.path)
-        if run and run["sha256"] == code_digest(snippet.code):
+        digest = code_digest(snippet.code)
+        if run and "backends" in run:
+            run = summarise_backends(run["backends"], digest)
+        elif run and run["sha256"] != digest:
+            run = None
+        if run:
             snippet.passed = run["passed"]
             snippet.checked_on = run["checked_on"]
             snippet.versions = run["versions"]
@@ -259,6 +288,8 @@ def read_measurements(path: Path) -> tuple[list, list]:
 
 
 def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = DEFAULT_MEASUREMENTS) -> dict[str, int]:
+    if out.exists() and not out.is_file():  # renaming the build onto /dev/null would replace the device
+        raise SourceError(f"{out} exists and is not a regular file: give --out a file path.")
     rows = read_sources()
     try:
         questions = index.load_questions(SOURCES_DIR / index.QUESTIONS_DIR_NAME)

@@ -211,7 +211,7 @@ def test_advice_without_a_goal_answers_first_and_offers_the_goals():
 
 
 def test_code_for_a_task_without_a_snippet_says_so_and_lists_the_tasks():
-    track = tracker("ask_code", "how do I use early stopping in keras", [entity("framework", "keras")])
+    track = tracker("ask_code", "how do I quantize a model to int8 in keras", [entity("framework", "keras")])
     messages, _ = run(actions.ShowCode, track)
     assert "```" not in text_of(messages) and text_of(messages) == table("en")["answer"]["no_task"]
     assert messages[0]["buttons"] and all(b["payload"].startswith("/ask_code") for b in messages[0]["buttons"])

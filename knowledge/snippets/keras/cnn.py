@@ -1,6 +1,6 @@
 # A small convolutional network trained for one epoch on tiny synthetic images.
+import keras
 import numpy as np
-from tensorflow import keras
 
 keras.utils.set_random_seed(0)  # same weights and shuffling on every run
 rng = np.random.default_rng(0)

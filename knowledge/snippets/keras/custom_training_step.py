@@ -1,8 +1,9 @@
 # Customise what fit() does by subclassing keras.Model and overriding train_step.
 # You keep fit()'s conveniences (batching, callbacks, progress) with your own step.
+# backends: tensorflow -- train_step takes gradients with each backend's own API (jax.grad, torch autograd)
+import keras
 import numpy as np
 import tensorflow as tf
-from tensorflow import keras
 
 
 class CustomModel(keras.Model):
@@ -10,10 +11,15 @@ class CustomModel(keras.Model):
         x, y = data
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x, y, y_pred)  # the loss given to compile()
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred)  # the loss given to compile()
         grads = tape.gradient(loss, self.trainable_variables)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
-        return self.compute_metrics(x, y, y_pred, sample_weight=None)  # shown by fit()
+        self.optimizer.apply(grads, self.trainable_variables)
+        for metric in self.metrics:  # what fit() reports: the loss, then those given to compile()
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {metric.name: metric.result() for metric in self.metrics}
 
 
 keras.utils.set_random_seed(0)  # same weights and shuffling on every run
@@ -31,4 +37,4 @@ rng = np.random.default_rng(0)
 x = rng.normal(size=(256, 4)).astype("float32")
 y = (x[:, 0] + x[:, 1] > 0).astype("int64")
 history = model.fit(x, y, epochs=20, batch_size=32, verbose=0)
-print({name: round(values[-1], 3) for name, values in history.history.items()})
+print({name: round(float(values[-1]), 3) for name, values in history.history.items()})

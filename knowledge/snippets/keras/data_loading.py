@@ -1,7 +1,7 @@
 # Feed a Keras model from a tf.data pipeline: slice, shuffle, batch, prefetch.
+import keras
 import numpy as np
 import tensorflow as tf
-from tensorflow import keras
 
 keras.utils.set_random_seed(0)  # same weights and shuffling on every run
 rng = np.random.default_rng(0)

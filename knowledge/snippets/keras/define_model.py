@@ -1,6 +1,6 @@
 # Define a small classifier with the Keras Sequential API and inspect it.
 # Layers are stacked in order; summary() lists their output shapes and parameters.
-from tensorflow import keras
+import keras
 
 model = keras.Sequential(
     [

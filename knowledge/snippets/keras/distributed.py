@@ -1,8 +1,9 @@
 # Data-parallel training with MirroredStrategy: one model replica per device.
 # With no GPU it runs on a single CPU replica; the same code scales to many GPUs.
+# backends: tensorflow -- MirroredStrategy is TensorFlow's; on JAX use keras.distribution.DataParallel, on PyTorch DDP
+import keras
 import numpy as np
 import tensorflow as tf
-from tensorflow import keras
 
 strategy = tf.distribute.MirroredStrategy()
 print("replicas in sync:", strategy.num_replicas_in_sync)

@@ -1,6 +1,6 @@
 # Evaluate a trained model on held-out test data: evaluate() returns loss and metrics.
+import keras
 import numpy as np
-from tensorflow import keras
 
 keras.utils.set_random_seed(0)  # same weights and shuffling on every run
 rng = np.random.default_rng(0)

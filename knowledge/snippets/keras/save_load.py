@@ -2,8 +2,8 @@
 import os
 import tempfile
 
+import keras
 import numpy as np
-from tensorflow import keras
 
 x = np.random.default_rng(0).normal(size=(8, 4)).astype("float32")
 model = keras.Sequential(

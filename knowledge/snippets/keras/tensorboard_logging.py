@@ -3,8 +3,8 @@
 import os
 import tempfile
 
+import keras
 import numpy as np
-from tensorflow import keras
 
 keras.utils.set_random_seed(0)  # same weights and shuffling on every run
 rng = np.random.default_rng(0)

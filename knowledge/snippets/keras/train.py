@@ -1,6 +1,6 @@
 # Train a small classifier with compile() and fit() on synthetic data.
+import keras
 import numpy as np
-from tensorflow import keras
 
 keras.utils.set_random_seed(0)  # same weights and shuffling on every run
 rng = np.random.default_rng(0)
