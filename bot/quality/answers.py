@@ -43,6 +43,7 @@ HELD_OUT = ROOT / "tests" / "answers" / "heldout.yml"
 DEV = ROOT / "bot" / "quality" / "dev_questions.yml"
 CALIBRATION_REPORT = ROOT / "reports" / "calibration.md"
 DEFAULT_THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+WRONG_ANSWER_COST = 2  # in calibration, a wrong answer counts twice against the threshold, a right one once
 QUESTIONS_DIR = ROOT / "knowledge" / "sources" / "questions"
 REPORT = ROOT / "reports" / "answers.md"
 RASA_PORT, ACTIONS_PORT = 19305, 19355
@@ -266,9 +267,9 @@ def calibrate(thresholds: list[float], out: Path) -> int:
         rows.append([f"{threshold:.2f}", *cells])
         print(f"threshold {threshold:.2f}: " + ", ".join(cells), flush=True)
         holds = all((results[lang]["honest_unknown"] or 0) >= TARGETS["honest_unknown"] for lang in ("en", "es"))
-        top1 = sum(results[lang]["top1"] or 0 for lang in ("en", "es")) / 2
-        if holds and (best is None or top1 > best[1]):
-            best = (threshold, top1)
+        merit = sum((r["top1"] or 0) - WRONG_ANSWER_COST * (r["answered_wrongly"] or 0) for r in results.values()) / 2
+        if holds and (best is None or merit > best[1]):
+            best = (threshold, merit)
     chosen = f"**{best[0]:.2f}**" if best else "none (no threshold holds the honest-unknown target)"
     lines = [
         "# Answer threshold calibration (development questions)",
@@ -284,8 +285,9 @@ def calibrate(thresholds: list[float], out: Path) -> int:
             rows,
         ),
         "",
-        f"Rule: the threshold with the best mean top-1 whose honest-unknown rate is at least "
-        f"{TARGETS['honest_unknown']} in both languages. Chosen: {chosen}.",
+        f"Rule: among the thresholds whose honest-unknown rate is at least {TARGETS['honest_unknown']} in both "
+        f"languages, the best mean of top-1 minus {WRONG_ANSWER_COST:g} times the share answered wrongly (a confident "
+        f'wrong answer costs the user more than an honest "I don\'t have that yet"). Chosen: {chosen}.',
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
