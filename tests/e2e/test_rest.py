@@ -93,7 +93,7 @@ CODE_QUESTIONS = [
     ("registrar métricas en tensorboard con pytorch", "tensorboard_logging", "pytorch"),
     ("show me distributed training code in pytorch", "distributed", "pytorch"),
 ]
-IMPORTS = {"keras": "from tensorflow import keras", "tensorflow": "import tensorflow as tf", "pytorch": "import torch"}
+IMPORTS = {"keras": "import keras", "tensorflow": "import tensorflow as tf", "pytorch": "import torch"}
 
 
 @pytest.mark.parametrize("question, task, framework", CODE_QUESTIONS, ids=[q[1] for q in CODE_QUESTIONS])
