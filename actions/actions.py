@@ -40,10 +40,7 @@ class SmallTalk(AnswerAction):
         return "action_smalltalk"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        intent = tracker.latest_message["intent"]["name"]
-        if intent == "out_of_scope":
-            return composer.out_of_scope(context.question(tracker))
-        return composer.smalltalk(intent)
+        return composer.smalltalk(tracker.latest_message["intent"]["name"], context.question(tracker))
 
 
 class LowConfidence(AnswerAction):

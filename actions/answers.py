@@ -20,9 +20,10 @@ from knowledge.store import Claim, Hit, KnowledgeStore
 ANSWER = float(os.environ.get("ANSWER_THRESHOLD") or 0.45)  # reports/calibration.md
 DID_YOU_MEAN = min(0.35, ANSWER - 0.1)
 # A match for a question the NLU took as out of scope must be clearer still before it is answered.
-ANSWER_OUT_OF_SCOPE = 0.7
+ANSWER_OUT_OF_SCOPE = float(os.environ.get("ANSWER_OUT_OF_SCOPE_THRESHOLD") or 0.7)
 RELATED = 0.45  # a further question offered as a button
 NEAREST = 0.2  # a topic offered next to "I don't have that"
+CODE_MARGIN = 0.05  # asked for code, a fact is the answer only when it covers the question clearly better
 MAX_EXTRA_POINTS = 2
 MAX_RELATED = 3
 ANSWERABLE = ("fact", "comparison", "recommendation", "overview")  # code only when code is asked for
@@ -191,17 +192,25 @@ class Composer:
         return self.t("claims.source", publisher=source.publisher, date=source.date)
 
     # --- answers -------------------------------------------------------------------------------
-    def smalltalk(self, intent: str) -> Answer:
+    def smalltalk(self, intent: str, question: Question | None = None) -> Answer:
+        """The small-talk reply (or the polite refusal of what is out of scope), unless the message is a question
+        the knowledge base clearly answers: the NLU can take "latest pytorch version" for a goodbye or "what is
+        JAX?" for out of scope; "thanks!" and "hi" have nothing to search with. Clearly: as clear as any answer
+        when it names a subject the knowledge base has, clearer still when it names none."""
+        if question is not None:
+            hits = self.search(question, kinds=ANSWERABLE)
+            threshold = ANSWER if self.names_subject(question) else ANSWER_OUT_OF_SCOPE
+            if hits and hits[0].confidence >= threshold:
+                return self.entry_answer(hits)
         with_examples = intent in ("greet", "help", "out_of_scope")
         return Answer(self.t(f"smalltalk.{intent}"), self.examples() if with_examples else [])
 
-    def out_of_scope(self, question: Question) -> Answer:
-        """What the NLU took for out of scope is still answered when the knowledge base clearly has it
-        ("what is JAX?"); otherwise the polite refusal."""
-        hits = self.search(question, kinds=ANSWERABLE)
-        if hits and hits[0].confidence >= ANSWER_OUT_OF_SCOPE:
-            return self.entry_answer(hits)
-        return self.smalltalk("out_of_scope")
+    def names_subject(self, question: Question) -> bool:
+        """Whether the question names a framework or concept the knowledge base has ("does Triton batch?")."""
+        if question.subjects:
+            return True
+        found = self.store.query_terms(question.text, question.search_language, question.tokens)
+        return any(term.startswith("subj") for term in found)
 
     def low_confidence(self, question: Question, ranking: list[dict], entities: dict[str, list[str]]) -> Answer:
         hits = self.search(question, kinds=ANSWERABLE)
@@ -295,14 +304,18 @@ class Composer:
         return lines
 
     def code_for(self, question: Question, frameworks: list[str], task: str | None, default: str | None) -> Answer:
-        """Code for the task named, else the task the question is about, else an honest "not that one"."""
+        """Code for the task the question is about (the task the NLU named counts as a hint: "export to ONNX"
+        names the export task and ONNX's own), else the task named, else an honest "not that one"."""
+        hits = self.search(question, kinds=("task",), prefer_aspects=[task] if task else ())
+        words = self.store.query_terms(question.text, question.search_language, question.tokens)
+        facts = self.search(question, kinds=ANSWERABLE) if any(not w.startswith("subj") for w in words) else []
+        best_task = hits[0].confidence if hits else 0.0
+        if facts and facts[0].confidence >= ANSWER and facts[0].confidence > best_task + CODE_MARGIN:
+            return self.entry_answer(facts)  # "is TorchScript deprecated?": a fact answers it better than code
+        if hits and hits[0].confidence >= ANSWER:
+            return self.code(frameworks, hits[0].aspect)
         if task:
             return self.code(frameworks, task)
-        hits = self.search(question, kinds=("task",))
-        if hits and hits[0].confidence >= ANSWER:
-            answer = self.code(frameworks, hits[0].aspect)
-            answer.entries = [hits[0].entry]
-            return answer
         if default and self.store.says_nothing_specific(
             question.text, question.search_language, question.tokens, "task"
         ):
@@ -347,7 +360,8 @@ class Composer:
                     "payload": intent_payload("ask_code", framework=list(self.frameworks), task=task),
                 }
             )
-        return Answer("\n\n".join(parts), buttons)
+        shown = any(self.store.snippet(f, task, self.lang) for f in frameworks)
+        return Answer("\n\n".join(parts), buttons, [f"task:{task}"] if shown else [])
 
     def recommend(self, question: Question, experience: str | None, goal: str | None) -> Answer:
         """Advice at once: the rule for what the user told us, else the entry that answers the question, else

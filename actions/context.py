@@ -15,7 +15,8 @@ WORD = re.compile(r"[^\W_]+")
 
 
 def language(tracker: Tracker) -> str:
-    """The latest message's language when the detector was sure, else the conversation's, else the page's."""
+    """The latest message's language when the detector was sure, else the conversation's, else the page's,
+    else the detector's best guess ("triton hace batching dinamico?" is mostly English words)."""
     detected = tracker.latest_message.get("language")
     if detected in LANGUAGES:
         return detected
@@ -23,7 +24,10 @@ def language(tracker: Tracker) -> str:
     if previous in LANGUAGES:
         return previous
     declared = (tracker.latest_message.get("metadata") or {}).get("language")  # e.g. the widget's page language
-    return declared if declared in LANGUAGES else DEFAULT_LANGUAGE
+    if declared in LANGUAGES:
+        return declared
+    guessed = (tracker.latest_message.get("lemmas") or {}).get("language")  # what the NLU lemmatised it as
+    return guessed if guessed in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:

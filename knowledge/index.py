@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge import models
-from knowledge.text import SUPPORTED, stop_words, text_terms
+from knowledge.text import SUPPORTED, fold, stop_words, text_terms
 
 MIN_QUESTIONS = 3
 QUESTIONS_DIR_NAME = "questions"
@@ -152,18 +152,38 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
         "INSERT INTO entry_index (entry_id, language, questions, statement, keywords) "
         "VALUES (:entry_id, :language, :questions, :statement, :keywords)"
     )
+    aliases = subject_aliases(rows)
     for entry in entries:
         for lang in SUPPORTED:
             stop = stops[lang]
-            subject_terms = [subject_term(s) for s in entry.subjects.split()]
             keywords = [" ".join(text_terms(k, lang, stop)) for k in _keywords(rows, entry, lang)]
+            questions_ = " ".join(asked[(entry.id, lang)])
+            statement = " ".join(text_terms(statements[entry.id][lang], lang, stop))
+            # A subject's one-word name in the entry's questions or keywords counts as the subject, as in a query
+            # ("cnn" in "how do I build a CNN?" is `subjcnn` on both sides). Not in statements: naming a
+            # framework in passing does not make an entry about it.
+            words = f"{questions_} {' '.join(keywords)}".split()
+            named = [aliases[lang][word] for word in words if word in aliases[lang]]
+            subject_terms = [subject_term(s) for s in dict.fromkeys([*entry.subjects.split(), *named])]
             session.execute(
                 insert,
                 {
                     "entry_id": entry.id,
                     "language": lang,
-                    "questions": " ".join(asked[(entry.id, lang)]),
-                    "statement": " ".join(text_terms(statements[entry.id][lang], lang, stop)),
+                    "questions": questions_,
+                    "statement": statement,
                     "keywords": " ".join(subject_terms + keywords),
                 },
             )
+
+
+def subject_aliases(rows: dict[str, list]) -> dict[str, dict[str, str]]:
+    """One-word names of frameworks and concepts by language, folded: "torch" -> pytorch. The store reads the
+    same names from the knowledge base to turn them into subject terms in a query."""
+    aliases: dict[str, dict[str, str]] = {lang: {} for lang in SUPPORTED}
+    for term in rows["terms"]:
+        phrase = term.phrase.strip()
+        if term.entity in ("framework", "concept") and " " not in phrase:
+            for lang in SUPPORTED if term.language == "*" else (term.language,):
+                aliases[lang][fold(phrase)] = term.value
+    return aliases

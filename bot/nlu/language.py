@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import pickle
+from functools import cache
+from importlib import import_module
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -22,6 +24,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
+
+from knowledge.text import WORD, fold
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +124,37 @@ class LanguageDetector(GraphComponent):
         return messages
 
     def _detect(self, text: str) -> tuple[str | None, float]:
-        """The most likely language and its probability (None, 0.0 for an empty message)."""
+        """The most likely language and its probability (None, 0.0 for an empty message). When the character
+        model is unsure, the little words decide the guess: "triton hace batching dinamico?" is mostly English
+        technical words, and "hace" says it is Spanish."""
         if self._model is None or not text.strip() or text.startswith(INTENT_MESSAGE_PREFIX):
             return None, 0.0
         probabilities = self._model.predict_proba([text.lower()])[0]
         best = int(probabilities.argmax())
-        return str(self._model.classes_[best]), float(probabilities[best])
+        lang, confidence = str(self._model.classes_[best]), float(probabilities[best])
+        if confidence < self._threshold:
+            lang = function_word_vote(text, [str(c) for c in self._model.classes_]) or lang
+        return lang, confidence
+
+
+def function_word_vote(text: str, languages: list[str]) -> str | None:
+    """The language whose own stop words (spaCy's lists, minus the words the languages share) the text uses
+    most, or None on a tie."""
+    words = [fold(word) for word in WORD.findall(text.lower())]
+    own = exclusive_stop_words(tuple(languages))
+    counts = {lang: sum(word in own[lang] for word in words) for lang in languages}
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if len(ranked) < 2 or ranked[0][1] > ranked[1][1]:
+        return ranked[0][0] if ranked and ranked[0][1] else None
+    return None
+
+
+@cache
+def exclusive_stop_words(languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    lists = {}
+    for lang in languages:
+        lists[lang] = frozenset(fold(word) for word in import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    exclusive = {}
+    for lang, words in lists.items():
+        exclusive[lang] = words - frozenset().union(*(lists[other] for other in languages if other != lang))
+    return exclusive

@@ -2,6 +2,11 @@
 
 Usage: python -m bot.quality.answers [--tiny] [--out reports/answers.md]
        python -m bot.quality.answers --calibrate [--thresholds 0.4,0.45,0.5,0.55,0.6]
+       python -m bot.quality.answers --dev [--url http://localhost:5005 --token T]
+
+`--dev` asks the development questions instead (report in reports/work/dev_answers.md, not committed): the set
+to look at while improving answers; the held-out set is only ever scored. `--url` asks servers already running
+(started with RASA_API_TOKEN=T) instead of starting a pair, so a change to the actions is tried in seconds.
 
 `--calibrate` chooses the answer threshold (actions/answers.py, ANSWER) on the development questions of
 `bot/quality/dev_questions.yml`, never on the held-out set: one server run per threshold (the action server reads
@@ -46,6 +51,7 @@ DEFAULT_THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 WRONG_ANSWER_COST = 2  # in calibration, a wrong answer counts twice against the threshold, a right one once
 QUESTIONS_DIR = ROOT / "knowledge" / "sources" / "questions"
 REPORT = ROOT / "reports" / "answers.md"
+DEV_REPORT = ROOT / "reports" / "work" / "dev_answers.md"
 RASA_PORT, ACTIONS_PORT = 19305, 19355
 FIRST_CHARACTERS = 300
 TARGETS = {"top1": 0.90, "honest_unknown": 0.90, "median_length": 400}
@@ -175,10 +181,10 @@ def write_report(out: Path, results: dict[str, dict], run: dict) -> None:
                 ]
             )
     lines = [
-        "# Answer quality (held-out questions)",
+        f"# Answer quality ({run['set']} questions)",
         "",
         f"Measured {run['date']} on {code_version()}; {machine_line()}; {run['seconds']:.0f} s for {run['asked']} "
-        f"questions{' (tiny run)' if run['tiny'] else ''}. Held-out set: `tests/answers/heldout.yml`; overlap with "
+        f"questions{' (tiny run)' if run['tiny'] else ''}. Set: `{run['path']}`; overlap with "
         f"the index phrasings and NLU training examples (case, accents and punctuation folded): {run['overlap']}.",
         "",
         table(["", "en", "es", "target", ""], rows),
@@ -192,6 +198,8 @@ def write_report(out: Path, results: dict[str, dict], run: dict) -> None:
     for lang in ("en", "es"):
         for o in results[lang]["wrong"]:
             lines.append(f"- ({lang}) {o.question!r}: expected `{o.label}`, got `{', '.join(o.entries) or 'no entry'}`")
+            if run["set"] == "development":  # what the user saw, to work from (never for the held-out set)
+                lines.append(f"  > {' '.join(o.reply.split())[:140]}")
     lines += ["", "## `none` questions answered as if known", ""]
     for lang in ("en", "es"):
         for o in results[lang]["pretended"]:
@@ -300,23 +308,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="a few questions per language (make test)")
     parser.add_argument("--calibrate", action="store_true", help="choose the answer threshold on the dev set")
     parser.add_argument("--thresholds", default=",".join(map(str, DEFAULT_THRESHOLDS)))
+    parser.add_argument("--dev", action="store_true", help="the development questions (to work from)")
+    parser.add_argument("--url", help="ask servers already running here instead of starting them")
+    parser.add_argument("--token", help="their RASA_API_TOKEN (with --url)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.calibrate:
         return calibrate([float(t) for t in args.thresholds.split(",")], args.out or CALIBRATION_REPORT)
-    out = args.out or REPORT
+    out = args.out or (DEV_REPORT if args.dev else REPORT)
 
-    questions = held_out()
+    questions = held_out(DEV if args.dev else HELD_OUT)
     overlapping = overlap(questions, seen_texts())
-    if overlapping:
+    if overlapping and not args.dev:
         print(f"held-out questions also in the index: {overlapping[:5]}", file=sys.stderr)
         return 1
+    if args.dev:  # an index phrasing tells nothing about the answers
+        questions = [item for item in questions if item["q"] not in set(overlapping)]
     if args.tiny:
         questions = tiny(questions)
     chain_of, lead_of = scorers()
     started = time.monotonic()
     try:
-        outcomes = ask_through_servers(questions, Path(tempfile.mkdtemp(prefix="answers-")))
+        if args.url:
+            outcomes = ask_all(args.url.rstrip("/"), args.token or "", questions)
+        else:
+            outcomes = ask_through_servers(questions, Path(tempfile.mkdtemp(prefix="answers-")))
     except RuntimeError as error:
         print(error, file=sys.stderr)
         return 1
@@ -327,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": seconds,
         "asked": len(outcomes),
         "tiny": args.tiny,
+        "set": "development" if args.dev else "held-out",
+        "path": (DEV if args.dev else HELD_OUT).relative_to(ROOT),
         "overlap": "none" if not overlapping else len(overlapping),
     }
     write_report(out, results, run)
