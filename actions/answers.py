@@ -132,7 +132,10 @@ class Composer:
             for hit in ranked
             if hit.chain not in shown and hit.confidence >= RELATED and set(hit.subjects) & set(top.subjects)
         ][:MAX_RELATED]
-        return Answer(text, self._question_buttons(related), [top.entry, *(hit.entry for hit in extras)])
+        entries = [top.entry, *(hit.entry for hit in extras)]
+        if top.kind == "overview":  # it answers with the claims it shows, its definition first
+            entries += [claim.id for claim in self.overview_claims(top.subjects[0])]
+        return Answer(text, self._question_buttons(related), entries)
 
     def render_entry(self, entry_id: str, history: bool = True) -> str:
         info = self.store.entry(entry_id)
@@ -161,12 +164,17 @@ class Composer:
 
     def overview(self, subject: str) -> str:
         """The short overview of one subject, for "tell me about PyTorch"."""
+        claims = self.overview_claims(subject)
+        return "\n".join([self.t("define.heading", name=self.name(subject)), *self.claim_lines(claims)])
+
+    def overview_claims(self, subject: str) -> list[Claim]:
+        """What an overview shows: the subject's definition, origin and relationship, the first of each."""
         claims = []
         for aspect in ("definition", "origin", "relationship"):
             found = self.store.facts(subject, self.lang, aspect)
             if found:
                 claims.append(found[0])
-        return "\n".join([self.t("define.heading", name=self.name(subject)), *self.claim_lines(claims[:3])])
+        return claims[:3]
 
     def _distinct(self, hits: list[Hit]) -> list[Hit]:
         """One hit per update chain (an old claim and its update answer the same question)."""
@@ -256,8 +264,16 @@ class Composer:
         """The comparison that answers the question; for a pair with no comparison on that point, what each
         framework is known for on it."""
         overall = () if question.aspects else ("general",)  # "compare them": the overall comparison on a tie
-        hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("comparison",), prefer_aspects=overall)
         named = [s for s in question.subjects if self.store.is_framework(s)]
+        hits = []
+        if len(named) >= 2:  # "tensorflow vs pytorch para móviles": their comparison before any advice
+            hits = [
+                hit
+                for hit in self.search(question, kinds=("comparison",), prefer_aspects=overall)
+                if set(named) <= set(hit.subjects)
+            ]
+        if not hits or hits[0].confidence < ANSWER:
+            hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("comparison",), prefer_aspects=overall)
         direct = hits and hits[0].confidence >= ANSWER and set(named) <= set(hits[0].subjects)
         if len(named) >= 2 and not direct:
             parts, entries = [], []
@@ -366,13 +382,14 @@ class Composer:
     def recommend(self, question: Question, experience: str | None, goal: str | None) -> Answer:
         """Advice at once: the rule for what the user told us, else the entry that answers the question, else
         the general advice; then, as optional buttons, what would tailor it."""
-        if not (experience or goal):
+        if not goal:  # the question itself may say what it is for ("quiero probar varios backends")
             hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("recommendation",))
-            if hits and hits[0].confidence >= ANSWER:
+            rule = self.store.recommendation_rule(hits[0].entry) if hits else None
+            fits = rule is None or not experience or rule[0] in (ANY, experience)
+            if hits and hits[0].confidence >= ANSWER and fits:
                 answer = self.entry_answer(hits)
-                rule = self.store.recommendation_rule(hits[0].entry)
                 if rule is not None:
-                    answer.buttons = self._tailoring(*rule, answer)
+                    answer.buttons = self._tailoring(experience or rule[0], rule[1], answer)
                 return answer
         found = self.store.recommend(experience, goal, self.lang)
         if found is None:

@@ -20,6 +20,14 @@ from knowledge.paths import database_url
 from knowledge.text import fold, terms, text_terms
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
+# Search: the confidence of a match is COVERED_SHARE times the weighted share of the question's words the entry
+# has, plus the rest times how close its nearest question is; a word the knowledge base never uses weighs about
+# UNKNOWN_WORD times as much as its rarest word (it may be what the question is really about); an entry about
+# another subject than the one named keeps OTHER_SUBJECT of its confidence. Tuned on bot/quality/dev_questions.yml
+# only (python -m bot.quality.answers --dev), never on the held-out set.
+COVERED_SHARE = 0.7
+UNKNOWN_WORD = 1.0
+OTHER_SUBJECT = 0.5
 ANY = "any"
 
 
@@ -345,7 +353,7 @@ class KnowledgeStore:
         documents = max(self._documents[lang], 1)
         seen = self._df[lang].get(term, 0)
         if not seen:  # a word the knowledge base never uses: what the question is really about
-            return 1.5 * math.log(1 + 2 * documents)
+            return UNKNOWN_WORD * math.log(1 + 2 * documents)
         return math.log(1 + documents / seen)
 
     def search(
@@ -391,10 +399,10 @@ class KnowledgeStore:
             found = self._terms[(entry_id, lang)]
             covered = sum(weight for term, weight in weights.items() if term in found) / total
             question, closeness = self._closest_question(entry_id, lang, weights)
-            confidence = 0.7 * covered + 0.3 * closeness
+            confidence = COVERED_SHARE * covered + (1 - COVERED_SHARE) * closeness
             own = {subject_term(s) for s in info.subjects}
             if named and not named & own:
-                confidence *= 0.5  # about another subject than the one asked about
+                confidence *= OTHER_SUBJECT  # about another subject than the one asked about
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0)
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
             hits.append(

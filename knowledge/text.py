@@ -22,10 +22,19 @@ DEFAULT_LANGUAGE = "en"
 WORD = re.compile(r"[^\W_]+")
 
 # spaCy's stop-word lists minus the words that tell one question from another ("who made it?" asks for an
-# origin, "how do I..." for a task). Folded like every other word.
+# origin, "how do I..." for a task; "hoy", "sigue", "mejor", "debajo" carry the question here). Folded like every
+# other word.
 KEEP = {
-    "en": {"who", "when", "how", "why", "made", "make", "used", "use", "using", "show", "first", "last", "top", "full"},
-    "es": {"quien", "quienes", "cuando", "hecho", "hizo", "hace", "usar", "uso", "primer", "primero", "ultimo"},
+    "en": set(
+        "who when how why made make used use using show first last top full now still more most same part keep new "
+        "newest latest best better".split()
+    ),
+    "es": set(
+        "quien quienes cuando hecho hizo hace usar uso usa usan primer primero primera ultimo ultima ultimos ultimas "
+        "ahora hoy dia dias mejor peor nuevo nueva nuevos nuevas mayor menos gran grande grandes sigue debajo dentro "
+        "diferente diferentes igual mismo misma parte posible deprisa despacio pronto nunca siempre todavia aun "
+        "verdad".split()
+    ),
 }
 
 

@@ -66,6 +66,7 @@ class Outcome:
     label: str
     entries: list[str]
     reply: str
+    intent: str = ""
 
 
 def fold(text: str) -> str:
@@ -125,8 +126,18 @@ def ask_all(url: str, token: str, questions: list[dict]) -> list[Outcome]:
         tracker = requests.get(f"{url}/conversations/{sender}/tracker", params={"token": token}, timeout=30)
         tracker.raise_for_status()
         entries = (tracker.json().get("slots") or {}).get("answer_entries") or []
-        outcomes.append(Outcome(item["q"], item["lang"], str(item["answer"]), list(entries), reply))
+        intent = ((tracker.json().get("latest_message") or {}).get("intent") or {}).get("name") or ""
+        outcomes.append(Outcome(item["q"], item["lang"], str(item["answer"]), list(entries), reply, intent))
     return outcomes
+
+
+def answers(entries: list[str], label: str, chain_of) -> bool:
+    """Whether a reply answers with the labelled entry (or an older or newer claim of its update chain) first.
+    An overview ("tell me about X") also answers with the definition it opens with, listed next."""
+    if not entries:
+        return False
+    first = [entries[0], entries[1]] if entries[0].startswith("about:") and len(entries) > 1 else entries[:1]
+    return chain_of(label) in {chain_of(entry) for entry in first}
 
 
 def score(outcomes: list[Outcome], chain_of, lead_of) -> dict[str, dict]:
@@ -137,7 +148,7 @@ def score(outcomes: list[Outcome], chain_of, lead_of) -> dict[str, dict]:
         mine = [o for o in outcomes if o.lang == lang]
         answerable = [o for o in mine if o.label != "none"]
         unknown = [o for o in mine if o.label == "none"]
-        correct = [o for o in answerable if o.entries and chain_of(o.entries[0]) == chain_of(o.label)]
+        correct = [o for o in answerable if answers(o.entries, o.label, chain_of)]
         early = [o for o in correct if 0 <= o.reply.find(lead_of(o.entries[0], lang)) < FIRST_CHARACTERS]
         honest = [o for o in unknown if not o.entries]
         misled = [o for o in answerable if o.entries and o not in correct]
@@ -199,7 +210,7 @@ def write_report(out: Path, results: dict[str, dict], run: dict) -> None:
         for o in results[lang]["wrong"]:
             lines.append(f"- ({lang}) {o.question!r}: expected `{o.label}`, got `{', '.join(o.entries) or 'no entry'}`")
             if run["set"] == "development":  # what the user saw, to work from (never for the held-out set)
-                lines.append(f"  > {' '.join(o.reply.split())[:140]}")
+                lines.append(f"  > [{o.intent}] {' '.join(o.reply.split())[:140]}")
     lines += ["", "## `none` questions answered as if known", ""]
     for lang in ("en", "es"):
         for o in results[lang]["pretended"]:
