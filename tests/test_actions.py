@@ -140,6 +140,33 @@ def test_out_of_scope_question_the_knowledge_base_has_is_answered():
     assert text_of(run(actions.SmallTalk, track)[0]).startswith("JAX is")
 
 
+def test_a_knowledge_question_taken_for_small_talk_is_answered():
+    # The NLU can take a short question for a goodbye; the knowledge base answers it when it clearly can.
+    track = tracker("goodbye", "latest pytorch version", [entity("framework", "pytorch")])
+    _, events = run(actions.SmallTalk, track)
+    assert SlotSet("answer_entries", ["pytorch-latest-version"]) in events
+
+
+def test_small_talk_with_nothing_to_search_stays_small_talk():
+    messages, events = run(actions.SmallTalk, tracker("thank", "thanks a lot!"))
+    assert text_of(messages) == table("en")["smalltalk"]["thank"]
+    assert SlotSet("answer_entries", None) in events
+
+
+def test_out_of_scope_question_naming_a_known_subject_is_answered_at_the_usual_threshold():
+    track = tracker("out_of_scope", "is dropout active during inference", [entity("concept", "overfitting")])
+    _, events = run(actions.SmallTalk, track)
+    assert SlotSet("answer_entries", ["overfitting-dropout"]) in events
+
+
+def test_unsure_first_message_takes_the_language_it_was_lemmatised_in():
+    # The detector was unsure (no `language`), its best guess lemmatised the message: reply in that language.
+    track = tracker("out_of_scope", "me conviene invertir en acciones", lang=None)
+    track.latest_message["lemmas"]["language"] = "es"
+    _, events = run(actions.SmallTalk, track)
+    assert SlotSet("language", "es") in events
+
+
 def test_comparison_on_deployment_puts_what_holds_now_first():
     entities = [entity("framework", "pytorch"), entity("framework", "tensorflow"), entity("aspect", "deployment")]
     messages, events = run(actions.Compare, tracker("compare", "PyTorch vs TensorFlow for deployment?", entities))
@@ -160,6 +187,27 @@ def test_code_snippet_is_a_fenced_python_block_with_versions():
     entities = [entity("framework", "pytorch"), entity("task", "train")]
     text = text_of(run(actions.ShowCode, tracker("ask_code", entities=entities))[0])
     assert "```python\n" in text and "import torch" in text and "PyTorch 2.13" in text
+
+
+def test_code_reply_names_the_task_it_shows():
+    entities = [entity("framework", "pytorch"), entity("task", "train")]
+    _, events = run(actions.ShowCode, tracker("ask_code", "training loop in pytorch", entities))
+    assert SlotSet("answer_entries", ["task:train"]) in events
+
+
+def test_the_task_the_question_is_about_beats_the_nlu_hint():
+    # "export" is the NLU's task entity; the question is about the ONNX export task.
+    entities = [entity("framework", "keras"), entity("task", "export")]
+    track = tracker("ask_code", "export a keras model to onnx and run it with onnx runtime", entities)
+    _, events = run(actions.ShowCode, track)
+    assert SlotSet("answer_entries", ["task:export_onnx"]) in events
+
+
+def test_a_question_taken_for_a_code_request_gets_the_fact_that_answers_it():
+    track = tracker("ask_code", "is torchscript deprecated?", [entity("framework", "pytorch")])
+    messages, events = run(actions.ShowCode, track)
+    assert "```" not in text_of(messages)
+    assert SlotSet("answer_entries", ["pytorch-export-now"]) in events
 
 
 def test_code_follow_up_keeps_the_task_and_switches_framework():
@@ -185,6 +233,18 @@ def test_same_thing_in_all_three():
     entities = [entity("task", "save_load"), entity("scope", "all")]
     text = text_of(run(actions.ShowCode, tracker("ask_code", entities=entities, frameworks=["keras"]))[0])
     assert text.count("```python") == 3
+
+
+def test_two_frameworks_named_get_their_comparison_before_advice():
+    entities = [entity("framework", "tensorflow"), entity("framework", "pytorch")]
+    _, events = run(actions.Compare, tracker("compare", "tensorflow vs pytorch para móviles", entities, lang="es"))
+    assert SlotSet("answer_entries", ["cmp-pytorch-tensorflow-mobile"]) in events
+
+
+def test_experience_alone_does_not_hide_what_the_question_is_for():
+    track = tracker("recommend", "ya sé lo básico y quiero probar varios backends", lang="es", experience="experienced")
+    _, events = run(actions.Recommend, track)
+    assert SlotSet("answer_entries", ["rec-any-learning-keras"]) in events
 
 
 def test_recommendation_uses_what_the_user_told_and_cites_it():

@@ -8,7 +8,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.entities import KnowledgeEntityMatcher
-from bot.nlu.language import GUESS_KEY
+from bot.nlu.language import GUESS_KEY, function_word_vote
 from bot.nlu.spacy_pipelines import analyse
 from bot.nlu.tokenizer import BilingualSpacyTokenizer
 from bot.nlu.vocabulary import Vocabulary, knowledge_terms
@@ -80,3 +80,16 @@ def test_featurizer_marks_the_words_that_name_entities(matcher, kb_path):
     framework = ENTITY_TYPES.index("framework")
     assert dense[-1, framework] == 1 and dense[:-1, framework].sum() == 0
     assert sentence.toarray()[0, framework] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("triton hace batching dinamico?", "es"),
+        ("tensorflow lite ahora se llama litert?", "es"),
+        ("is dropout active during inference", "en"),
+        ("keras vs pytorch", None),  # nothing to tell them apart
+    ],
+)
+def test_function_words_decide_an_unsure_language(text, expected):
+    assert function_word_vote(text, ["en", "es"]) == expected
