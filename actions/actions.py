@@ -92,7 +92,7 @@ class ShowCode(AnswerAction):
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
         everything = context.wants_all(tracker)
-        frameworks = [] if everything else context.frameworks(tracker)
+        frameworks = [] if everything else context.code_subjects(tracker, store().code_subjects())
         task = context.current(tracker, "task")
         if not task and everything:  # "the same thing in all three"
             task = tracker.get_slot("task")

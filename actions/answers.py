@@ -321,10 +321,14 @@ class Composer:
 
     def code_for(self, question: Question, frameworks: list[str], task: str | None, default: str | None) -> Answer:
         """Code for the task the question is about (the task the NLU named counts as a hint: "export to ONNX"
-        names the export task and ONNX's own), else the task named, else an honest "not that one"."""
+        names the export task and ONNX's own), else the task named, else an honest "not that one". A request
+        that names no task ("show me Keras code") gets the task named before, else `default`, else a choice."""
+        if self.store.says_nothing_specific(question.text, question.search_language, question.tokens, "task"):
+            if task or default:
+                return self.code(frameworks, task or default)  # "What is Keras?" then "show me an example"
+            return self.code(frameworks, None)
         hits = self.search(question, kinds=("task",), prefer_aspects=[task] if task else ())
-        words = self.store.query_terms(question.text, question.search_language, question.tokens)
-        facts = self.search(question, kinds=ANSWERABLE) if any(not w.startswith("subj") for w in words) else []
+        facts = self.search(question, kinds=ANSWERABLE)
         best_task = hits[0].confidence if hits else 0.0
         if facts and facts[0].confidence >= ANSWER and facts[0].confidence > best_task + CODE_MARGIN:
             return self.entry_answer(facts)  # "is TorchScript deprecated?": a fact answers it better than code
@@ -332,25 +336,27 @@ class Composer:
             return self.code(frameworks, hits[0].aspect)
         if task:
             return self.code(frameworks, task)
-        if default and self.store.says_nothing_specific(
-            question.text, question.search_language, question.tokens, "task"
-        ):
-            return self.code(frameworks, default)  # "What is Keras?" then "show me an example"
         return Answer(self.t("answer.no_task"), self._task_buttons(frameworks))
 
     def _task_buttons(self, frameworks: list[str]) -> list[dict[str, str]]:
         return [
-            {
-                "title": self.store.task_title(t, self.lang),
-                "payload": intent_payload("ask_code", framework=frameworks, task=t),
-            }
+            {"title": self.store.task_title(t, self.lang), "payload": self._code_payload(frameworks, t)}
             for t in self.store.tasks()
         ]
 
+    def _code_payload(self, subjects: list[str], task: str) -> str:
+        """ask_code for these subjects: frameworks as `framework` entities, another subject with code (JAX) as the
+        one `concept` it is."""
+        frameworks = [s for s in subjects if self.store.is_framework(s)]
+        others = [s for s in subjects if s not in frameworks]
+        return intent_payload("ask_code", framework=frameworks, concept=next(iter(others), None), task=task)
+
     def code(self, frameworks: list[str], task: str | None) -> Answer:
+        """The task's snippet in each framework asked for, or in another subject with code named (JAX); by
+        default in the three frameworks."""
         if not task:
             return Answer(self.t("code.ask_task"), self._task_buttons(frameworks))
-        frameworks = [f for f in self.frameworks if f in frameworks] or list(self.frameworks)
+        frameworks = [f for f in self.store.code_subjects() if f in frameworks] or list(self.frameworks)
         title = self.store.task_title(task, self.lang)
         parts = []
         for framework in frameworks:

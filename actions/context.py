@@ -43,9 +43,15 @@ def is_follow_up(tracker: Tracker) -> bool:
     return (tracker.latest_message.get("intent") or {}).get("name") == FOLLOW_UP
 
 
-def frameworks(tracker: Tracker) -> list[str]:
-    """Frameworks named now, else those of the conversation so far."""
-    return entity_values(tracker, "framework") or list(tracker.get_slot("frameworks") or [])
+def code_subjects(tracker: Tracker, coded: list[str]) -> list[str]:
+    """What code is asked for: the frameworks and the other subjects with code (`coded`) named now ("a training loop
+    in JAX": JAX is a concept), else the conversation's frameworks, else on a follow-up its concept if it has code."""
+    named = [*entity_values(tracker, "framework"), *(s for s in entity_values(tracker, "concept") if s in coded)]
+    carried = named or list(tracker.get_slot("frameworks") or [])
+    concept = tracker.get_slot("concept")
+    if not carried and is_follow_up(tracker) and concept in coded:
+        return [concept]
+    return carried
 
 
 def current(tracker: Tracker, entity: str) -> str | None:

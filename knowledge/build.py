@@ -56,6 +56,15 @@ def _require(condition: bool, message: str) -> None:
         raise SourceError(message)
 
 
+def code_subjects(subject_ids: set[str], framework_ids: set[str]) -> list[str]:
+    """The subjects that have code: the frameworks, and any other subject with a folder in knowledge/snippets
+    (`jax`: the tasks in plain JAX)."""
+    folders = {path.name for path in SNIPPETS_DIR.iterdir() if path.is_dir() and path.name[0] not in "._"}
+    unknown = ", ".join(sorted(folders - subject_ids))
+    _require(not unknown, f"knowledge/snippets/{unknown}: no subject of that id in subjects.yml; add it or rename.")
+    return sorted(framework_ids | folders)
+
+
 def _texts(entry: dict, where: str) -> dict[str, str]:
     for lang in LANGUAGES:
         _require(bool(str(entry.get(lang, "")).strip()), f"{where}: '{entry.get('id')}' has no '{lang}' text.")
@@ -99,6 +108,7 @@ def read_sources() -> dict[str, list]:
             for phrase in item["aliases"][lang]:
                 rows["terms"].append(models.Term(entity="concept", value=item["id"], language=lang, phrase=phrase))
     subject_ids = {row.id for row in rows["subjects"]}
+    coded = code_subjects(subject_ids, framework_ids)
 
     for entity, values in _load("vocabulary").items():
         for value, phrases in values.items():
@@ -200,10 +210,15 @@ def read_sources() -> dict[str, list]:
             for phrase in task.get("aliases", {}).get(lang, []):
                 rows["terms"].append(models.Term(entity="task", value=task["id"], language=lang, phrase=phrase))
         for framework, why in (task.get("not_applicable") or {}).items():
+            _require(
+                framework in coded,
+                f"tasks.yml: '{task['id']}' is not applicable in '{framework}', which has no code: name a framework "
+                "or a subject with a folder in knowledge/snippets.",
+            )
             rows["not_applicable"].append(
                 models.NotApplicable(framework=framework, task_id=task["id"], text_en=why["en"], text_es=why["es"])
             )
-        for framework in sorted(framework_ids):
+        for framework in coded:
             path = SNIPPETS_DIR / framework / f"{task['id']}.py"
             if path.exists():
                 rows["snippets"].append(

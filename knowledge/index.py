@@ -50,6 +50,8 @@ def load_questions(directory: Path) -> dict[str, dict[str, list[str]]]:
 def entry_rows(rows: dict[str, list], questions: dict[str, dict[str, list[str]]]) -> list[models.Entry]:
     """One Entry per fact, comparison, recommendation, task and subject; checks every one has its questions."""
     frameworks = " ".join(s.id for s in rows["subjects"] if s.kind == "framework")
+    coded = {row.framework for row in rows["snippets"]}  # a task is also about a subject with code of its own (JAX)
+    with_code = " ".join(s.id for s in rows["subjects"] if s.kind == "framework" or s.id in coded)
     entries: list[models.Entry] = []
 
     def chain_root(row, by_id: dict) -> str:
@@ -78,7 +80,7 @@ def entry_rows(rows: dict[str, list], questions: dict[str, dict[str, list[str]]]
         )
     for row in rows["tasks"]:
         entry_id = f"task:{row.id}"
-        entries.append(models.Entry(id=entry_id, kind="task", subjects=frameworks, aspect=row.id, chain=entry_id))
+        entries.append(models.Entry(id=entry_id, kind="task", subjects=with_code, aspect=row.id, chain=entry_id))
     for row in rows["subjects"]:
         entry_id = f"about:{row.id}"
         entries.append(models.Entry(id=entry_id, kind="overview", subjects=row.id, aspect=None, chain=entry_id))

@@ -252,6 +252,12 @@ class KnowledgeStore:
                 return None
             return Snippet(framework, task, self.task_title(task, lang), row.code, row.versions, row.checked_on)
 
+    def code_subjects(self) -> list[str]:
+        """The subjects with at least one snippet: the frameworks, then others with code of their own (JAX)."""
+        with Session(self._engine) as session:
+            coded = set(session.scalars(select(models.Snippet.framework).distinct()))
+        return [sid for sid in sorted(self._subjects, key=lambda sid: not self.is_framework(sid)) if sid in coded]
+
     def not_applicable(self, framework: str, task: str, lang: str) -> str | None:
         with Session(self._engine) as session:
             row = session.get(models.NotApplicable, (framework, task))

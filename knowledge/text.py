@@ -52,20 +52,29 @@ def pipeline(lang: str) -> Language:
 
 
 def analyse(text: str, lang: str) -> list[tuple[str, int, str]]:
-    """(token text, start offset, lowercase lemma) for every non-space token of `text`."""
-    lowered = text.lower()
-    source = lowered if len(lowered) == len(text) else text
+    """(token text, start offset, lowercase lemma) for every non-space token of `text`.
+
+    The lemmas are those of the text without accents, so that "última" and "ultima" (as people type) get the
+    same lemma on both sides of a search, even where the tables would tell them apart."""
+    source = text
+    for candidate in (fold(text), text.lower()):  # offsets must stay those of `text`
+        if len(candidate) == len(text):
+            source = candidate
+            break
     doc = pipeline(lang)(source)
     return [(text[t.idx : t.idx + len(t.text)], t.idx, t.lemma_.lower()) for t in doc if t.text.strip()]
 
 
 @cache
 def stop_words(lang: str) -> frozenset[str]:
-    """spaCy's stop words for a language, folded, minus KEEP (needs spaCy: used when the index is built)."""
+    """spaCy's stop words for a language, folded, minus KEEP, plus the pieces of contractions typed without an
+    apostrophe ("doesnt" -> "does" + "nt", "whats" -> "what" + "s") and single letters (needs spaCy: used when
+    the index is built)."""
     from importlib import import_module
 
     words = import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
-    return frozenset(fold(w) for w in words) - KEEP.get(lang, set())
+    pieces = set("abcdefghijklmnopqrstuvwxyz") | ({"nt", "ll", "ve", "re"} if lang == "en" else set())
+    return (frozenset(fold(w) for w in words) - KEEP.get(lang, set())) | pieces
 
 
 def fold(text: str) -> str:

@@ -8,9 +8,10 @@ The snippets do not run in Rasa's environment (.venv: TensorFlow 2.12, Keras 2) 
 ONNX, LiteRT). Each run is a fresh interpreter of that environment, in an empty temporary folder, with a time limit;
 the library versions recorded are read from that environment too.
 
-TensorFlow and PyTorch snippets run once. Keras snippets are Keras 3 (`import keras`, never `from tensorflow import
-keras`) and run once on each Keras backend: KERAS_BACKEND=tensorflow, jax, torch. A Keras snippet that cannot run on
-all three says so in its leading comment block (by convention its last line, after those saying what it does):
+TensorFlow, PyTorch and JAX snippets run once (`jax/` holds plain JAX code, no Keras; its runs record jaxlib's version
+too). Keras snippets are Keras 3 (`import keras`, never `from tensorflow import keras`) and run once on each Keras
+backend: KERAS_BACKEND=tensorflow, jax, torch. A Keras snippet that cannot run on all three says so in its leading
+comment block (by convention its last line, after those saying what it does):
 
     # backends: tensorflow, torch -- on JAX, Keras exports ONNX through jax2onnx (not installed here)
 
@@ -44,12 +45,15 @@ from knowledge.paths import DEFAULT_RUNS, ROOT, SNIPPETS_DIR
 
 TIME_LIMIT_SECONDS = 120
 SNIPPETS_PYTHON = ROOT / ".venv-snippets" / "bin" / "python"
-# The library each framework's snippets are checked with, and its distribution name.
+# The library each snippet folder's snippets are checked with, and its distribution name.
 LIBRARIES = {
     "keras": ("Keras", "keras"),
     "tensorflow": ("TensorFlow", "tensorflow"),
     "pytorch": ("PyTorch", "torch"),
+    "jax": ("JAX", "jax"),
 }
+# Distributions recorded next to a folder's library: JAX's compiled half (XLA) is a package of its own.
+ALSO_RECORDED = {"jax": ("jaxlib",)}
 # Keras 3 backends (KERAS_BACKEND values), in the order they run and are listed, with the library each one is.
 BACKENDS = {
     "tensorflow": ("TensorFlow", "tensorflow"),
@@ -104,7 +108,8 @@ def installed_versions(python: Path = SNIPPETS_PYTHON) -> dict[str, str]:
     """Python's and each library's version in the snippet environment (not in the one running this)."""
     if not Path(python).exists():
         raise SystemExit(f"{python} not found: make the snippet environment with `make .venv-snippets/.installed`")
-    names = sorted({package for _, package in (*LIBRARIES.values(), *BACKENDS.values())})
+    names = {package for _, package in (*LIBRARIES.values(), *BACKENDS.values())}
+    names = sorted(names.union(*ALSO_RECORDED.values()))
     result = subprocess.run(
         [str(python), "-c", VERSION_QUERY, *names], capture_output=True, text=True, check=True, timeout=60
     )
@@ -112,11 +117,14 @@ def installed_versions(python: Path = SNIPPETS_PYTHON) -> dict[str, str]:
 
 
 def versions_for(framework: str, installed: dict[str, str], backend: str | None = None) -> tuple[str, dict]:
-    """How a run is described, e.g. "PyTorch 2.13.0+cpu, Python 3.11.7", and the versions it is made of."""
+    """How a run is described, e.g. "PyTorch 2.13.0+cpu, Python 3.11.7" or "JAX 0.10.2, jaxlib 0.10.2, Python
+    3.11.7", and the versions it is made of."""
     label, package = LIBRARIES[framework]
     libraries = {"python": installed["python"], framework: installed[package]}
+    libraries.update({name: installed[name] for name in ALSO_RECORDED.get(framework, ())})
     if backend is None:
-        return f"{label} {installed[package]}, Python {installed['python']}", libraries
+        also = "".join(f", {name} {installed[name]}" for name in ALSO_RECORDED.get(framework, ()))
+        return f"{label} {installed[package]}{also}, Python {installed['python']}", libraries
     backend_label, backend_package = BACKENDS[backend]
     libraries["backend"] = f"{backend_label} {installed[backend_package]}"
     return f"{label} {installed[package]} (backend: {libraries['backend']}), Python {installed['python']}", libraries

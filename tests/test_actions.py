@@ -277,6 +277,48 @@ def test_code_for_a_task_without_a_snippet_says_so_and_lists_the_tasks():
     assert messages[0]["buttons"] and all(b["payload"].startswith("/ask_code") for b in messages[0]["buttons"])
 
 
+def jax_named(text: str) -> list[dict]:
+    """JAX as the NLU finds it: a concept (it is not one of the three frameworks)."""
+    start = text.lower().index("jax")
+    return [entity("concept", "jax", start, start + 3)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("en", "show me a training loop in JAX"), ("es", "ejemplo de entrenamiento en jax")]
+)
+def test_a_code_request_naming_jax_shows_the_plain_jax_snippet(lang, text):
+    messages, events = run(actions.ShowCode, tracker("ask_code", text, jax_named(text), lang=lang))
+    reply = text_of(messages)
+    assert reply.count("```python") == 1 and "import jax\n" in reply and "JAX 0.10" in reply
+    assert "import torch" not in reply and "import keras" not in reply
+    assert SlotSet("answer_entries", ["task:train"]) in events
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "show me a training loop"), ("es", "ejemplo de entrenamiento")])
+def test_a_code_request_naming_no_subject_shows_the_three_frameworks_not_jax(lang, text):
+    reply = text_of(run(actions.ShowCode, tracker("ask_code", text, lang=lang))[0])
+    assert reply.count("```python") == 3 and "— JAX**" not in reply
+    assert all(f"— {name}**" in reply for name in ("Keras", "TensorFlow", "PyTorch"))
+
+
+def test_a_task_with_no_plain_jax_form_says_why_instead_of_code():
+    text = "log my metrics to tensorboard in jax"
+    reply = text_of(run(actions.ShowCode, tracker("ask_code", text, jax_named(text)))[0])
+    assert "```" not in reply and "JAX has no logger or TensorBoard writer of its own" in reply
+
+
+def test_task_buttons_after_a_jax_request_ask_for_jax_again():
+    text = "how do I quantize a model to int8 in jax"
+    messages, _ = run(actions.ShowCode, tracker("ask_code", text, jax_named(text)))
+    assert text_of(messages) == table("en")["answer"]["no_task"]
+    payload = messages[0]["buttons"][0]["payload"]
+    assert payload == '/ask_code{"concept": "jax", "task": "define_model"}'
+    track = tracker("ask_code", payload, [entity("concept", "jax"), entity("task", "define_model")])
+    del track.latest_message["lemmas"]  # Rasa skips the NLU for payloads
+    reply = text_of(run(actions.ShowCode, track)[0])
+    assert reply.count("```python") == 1 and "— JAX**" in reply
+
+
 def test_low_confidence_offers_likely_meanings():
     track = tracker("nlu_fallback", "zzz qqq keras", entities=[entity("framework", "keras", 8, 13)])
     track.latest_message["intent_ranking"] = [

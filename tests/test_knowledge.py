@@ -129,6 +129,29 @@ def test_builder_rejects_a_dangling_reference(tmp_path, monkeypatch):
         builder.build(tmp_path / "kb.sqlite")
 
 
+def test_a_subject_with_a_snippet_folder_has_code_and_reasons(store):
+    assert store.code_subjects() == [*FRAMEWORKS, "jax"]
+    assert store.snippet("jax", "train", "en") is not None and store.not_applicable("jax", "export_onnx", "es")
+
+
+def test_builder_rejects_a_snippet_folder_named_after_no_subject(tmp_path, monkeypatch):
+    (tmp_path / "snippets" / "jaxx").mkdir(parents=True)
+    monkeypatch.setattr(builder, "SNIPPETS_DIR", tmp_path / "snippets")
+    with pytest.raises(builder.SourceError, match="knowledge/snippets/jaxx"):
+        builder.build(tmp_path / "kb.sqlite")
+
+
+def test_builder_rejects_a_reason_for_a_subject_without_code(tmp_path, monkeypatch):
+    sources = tmp_path / "sources"
+    shutil.copytree(builder.SOURCES_DIR, sources)
+    tasks = yaml.safe_load((sources / "tasks.yml").read_text(encoding="utf-8"))
+    tasks[0]["not_applicable"] = {"onnx": {"en": "No.", "es": "No."}}
+    (sources / "tasks.yml").write_text(yaml.safe_dump(tasks, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(builder, "SOURCES_DIR", sources)
+    with pytest.raises(builder.SourceError, match="'onnx', which has no code"):
+        builder.build(tmp_path / "kb.sqlite")
+
+
 def test_build_replaces_the_file_atomically(tmp_path):
     out = tmp_path / "kb.sqlite"
     counts = builder.build(out, Path("absent-runs.json"))

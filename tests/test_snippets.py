@@ -3,7 +3,8 @@
 The snippets do not run in Rasa's environment (.venv: TensorFlow 2.12, Keras 2) but in their own, .venv-snippets
 (current TensorFlow, Keras 3, JAX, PyTorch, ONNX Runtime, LiteRT: requirements/snippets.in and its lock file
 requirements/snippets-lock.txt). `python -m knowledge.verify` runs them there, and `make test` runs it (through
-`make kb`) whenever a snippet, the verifier or the snippet lock file changed. TensorFlow and PyTorch snippets run once.
+`make kb`) whenever a snippet, the verifier or the snippet lock file changed. TensorFlow and PyTorch snippets run once,
+and so do the plain-JAX ones (knowledge/snippets/jax: the core tasks, shown when JAX is asked for).
 
 Keras snippets are Keras 3 (`import keras`, never `from tensorflow import keras`) and run once on every Keras
 backend: KERAS_BACKEND=tensorflow, jax and torch. A Keras snippet that cannot run on one of them declares the
@@ -25,7 +26,9 @@ import json
 
 import pytest
 
-from knowledge.build import code_digest, summarise_backends
+from actions.answers import Composer
+from actions.i18n import table
+from knowledge.build import build, code_digest, summarise_backends
 from knowledge.paths import DEFAULT_RUNS, ROOT
 from knowledge.store import KnowledgeStore
 from knowledge.verify import BACKENDS, SnippetError, installed_versions, keras_backends, snippet_paths, versions_for
@@ -112,6 +115,27 @@ def test_a_keras_snippet_is_shown_with_the_backends_it_passed_on():
     assert stale["versions"] == "Keras 3.15.1 (backend: JAX 1.0), Python 3.11.7"
     assert not summarise_backends({"TF": on("TF", False)}, "now")["passed"]
     assert summarise_backends({"TF": on("TF", True, "before")}, "now") is None
+
+
+def test_every_snippet_is_the_code_of_a_task(store: KnowledgeStore):
+    for path in PATHS:  # a file named after no task would never be shown
+        assert path.stem in store.tasks(), _id(path)
+
+
+def test_jax_runs_are_described_with_jax_and_jaxlib():
+    installed = {"python": "3.11.7", "jax": "0.10.2", "jaxlib": "0.10.2"}
+    assert versions_for("jax", installed)[0] == "JAX 0.10.2, jaxlib 0.10.2, Python 3.11.7"
+
+
+def test_a_jax_snippet_that_failed_is_not_shown(tmp_path, runs):
+    path = "knowledge/snippets/jax/train.py"
+    failed = {**runs, path: {**runs[path], "passed": False}}
+    (tmp_path / "runs.json").write_text(json.dumps(failed), encoding="utf-8")
+    build(tmp_path / "kb.sqlite", tmp_path / "runs.json")
+    store = KnowledgeStore(f"sqlite:///{tmp_path / 'kb.sqlite'}")
+    assert store.snippet("jax", "train", "en") is None and store.snippet("jax", "evaluate", "en") is not None
+    reply = Composer(store, "en").code(["jax"], "train").text
+    assert reply == table("en")["code"]["missing"].format(task=store.task_title("train", "en"), name="JAX")
 
 
 def test_store_shows_only_snippets_whose_current_code_passed(store: KnowledgeStore, runs):
