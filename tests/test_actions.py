@@ -195,6 +195,12 @@ def test_code_reply_names_the_task_it_shows():
     assert SlotSet("answer_entries", ["task:train"]) in events
 
 
+def test_code_request_naming_no_task_shows_how_to_define_a_model():
+    track = tracker("ask_code", "show me some keras code", [entity("framework", "keras")])
+    _, events = run(actions.ShowCode, track)
+    assert SlotSet("answer_entries", ["task:define_model"]) in events
+
+
 def test_the_task_the_question_is_about_beats_the_nlu_hint():
     # "export" is the NLU's task entity; the question is about the ONNX export task.
     entities = [entity("framework", "keras"), entity("task", "export")]
