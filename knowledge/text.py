@@ -83,6 +83,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def fold_phrase(text: str) -> str:
+    """Case, accents, punctuation (with "¿" and "¡") and spacing folded: two texts equal after this are the same
+    question or example ("¿Qué   tal?" and "que tal"). Symbols are not punctuation ("c++" stays)."""
+    kept = "".join(" " if unicodedata.category(char).startswith("P") else char for char in fold(text))
+    return " ".join(kept.split())
+
+
 def lemma_of(surface: str, lemma: str) -> str:
     """The lemma when it is a form of the word; the lookup tables give a few words unrelated lemmas
     ("para" -> "parir", "ai" -> "have"), and those keep their own form."""

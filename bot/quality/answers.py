@@ -32,7 +32,6 @@ import statistics
 import sys
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +41,7 @@ import yaml
 from bot import runtime_config, serve
 from bot.quality.markdown import code_version, machine_line, number, table, verdict
 from bot.terminal import is_ready
+from knowledge.text import fold_phrase
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ROOT / "tests" / "answers" / "heldout.yml"
@@ -69,13 +69,6 @@ class Outcome:
     intent: str = ""
 
 
-def fold(text: str) -> str:
-    """Case, accents, punctuation and spacing folded: two questions equal after this are the same question."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    kept = "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(kept.split())
-
-
 def held_out(path: Path = HELD_OUT) -> list[dict]:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -100,8 +93,8 @@ def seen_texts() -> list[str]:
 def overlap(questions: list[dict], indexed: list[str]) -> list[str]:
     """Held-out questions that are also index phrasings or training examples, once case, accents and
     punctuation are folded."""
-    seen = {fold(text) for text in indexed}
-    return [item["q"] for item in questions if fold(item["q"]) in seen]
+    seen = {fold_phrase(text) for text in indexed}
+    return [item["q"] for item in questions if fold_phrase(item["q"]) in seen]
 
 
 def tiny(questions: list[dict]) -> list[dict]:
@@ -266,13 +259,13 @@ def scorers() -> tuple:
 
 def calibrate(thresholds: list[float], out: Path) -> int:
     questions = held_out(DEV)
-    held = {fold(item["q"]) for item in held_out()}
-    leaked = [item["q"] for item in questions if fold(item["q"]) in held]
+    held = {fold_phrase(item["q"]) for item in held_out()}
+    leaked = [item["q"] for item in questions if fold_phrase(item["q"]) in held]
     if leaked:
         print(f"development questions that are also held-out questions: {leaked[:5]}", file=sys.stderr)
         return 1
-    seen = {fold(text) for text in seen_texts()}
-    questions = [item for item in questions if fold(item["q"]) not in seen]  # an index phrasing tells nothing
+    seen = {fold_phrase(text) for text in seen_texts()}
+    questions = [item for item in questions if fold_phrase(item["q"]) not in seen]  # an index phrasing tells nothing
     chain_of, lead_of = scorers()
     rows, best = [], None
     for threshold in thresholds:

@@ -5,7 +5,7 @@ Two checks, both against everything the model trains on (data/nlu in both langua
 of data/stories*.yml and data/rules*.yml):
 
 - `seen_in_training`: the same text once case, accents, "¿"/"¡", punctuation and spacing are folded
-  (`normalise`): "¿Qué es PyTorch?" is the training example "que es pytorch".
+  (`knowledge.text.fold_phrase`): "¿Qué es PyTorch?" is the training example "que es pytorch".
 - `near_duplicates`: nearly the same words. Each text becomes the set of its folded words; a held-out text
   collides with a training text of any intent when the two sets share at least 70% of their union
   (Jaccard >= 0.7, `NEAR_DUPLICATE_JACCARD`). That flags a training example with one word added or dropped
@@ -20,12 +20,13 @@ of data/stories*.yml and data/rules*.yml):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from knowledge.text import fold_phrase
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HELD_OUT_DIR = ROOT / "tests" / "nlu"
@@ -87,18 +88,9 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
-def normalise(text: str) -> str:
-    """Case, accents, punctuation (with "¿" and "¡") and spacing folded: two texts equal after this are the
-    same example ("¿Qué   tal?" and "que tal")."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(char for char in text if not unicodedata.combining(char))  # é -> e, ñ -> n, ü -> u
-    text = "".join(" " if char in "¿¡" or unicodedata.category(char).startswith("P") else char for char in text)
-    return " ".join(text.split())
-
-
 def words(text: str) -> frozenset[str]:
     """The set of a text's folded words: order and repetition do not count."""
-    return frozenset(normalise(text).split())
+    return frozenset(fold_phrase(text).split())
 
 
 def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
@@ -117,9 +109,9 @@ def too_few(examples: list[Example], minimum: int = MIN_EXAMPLES_PER_INTENT) -> 
 
 
 def seen_in_training(held_out: list[Example], training: list[Example]) -> list[str]:
-    """Held-out texts that also appear (after `normalise`) in the training data."""
-    trained = {normalise(example.text) for example in training}
-    return [example.text for example in held_out if normalise(example.text) in trained]
+    """Held-out texts that also appear (after `fold_phrase`) in the training data."""
+    trained = {fold_phrase(example.text) for example in training}
+    return [example.text for example in held_out if fold_phrase(example.text) in trained]
 
 
 @dataclass(frozen=True)
