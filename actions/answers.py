@@ -17,7 +17,7 @@ from knowledge.store import Claim, Hit, KnowledgeStore
 # at or above ANSWER the entry is the answer; down to DID_YOU_MEAN its question is offered; below, "I don't
 # have that". ANSWER is chosen on development questions by `python -m bot.quality.answers --calibrate`
 # (reports/calibration.md), never on the held-out set; ANSWER_THRESHOLD overrides it for that run only.
-ANSWER = float(os.environ.get("ANSWER_THRESHOLD") or 0.45)  # reports/calibration.md
+ANSWER = float(os.environ.get("ANSWER_THRESHOLD") or 0.5)  # reports/calibration.md
 DID_YOU_MEAN = min(0.35, ANSWER - 0.1)
 # A match for a question the NLU took as out of scope must be clearer still before it is answered.
 ANSWER_OUT_OF_SCOPE = float(os.environ.get("ANSWER_OUT_OF_SCOPE_THRESHOLD") or 0.7)
