@@ -397,6 +397,10 @@ class Composer:
                 if rule is not None:
                     answer.buttons = self._tailoring(experience or rule[0], rule[1], answer)
                 return answer
+            if not experience and not self.store.says_nothing_specific(
+                question.text, question.search_language, question.tokens, "recommendation"
+            ):
+                return self.answer(hits)  # "which GPU should I buy?": not a choice of framework we know of
         found = self.store.recommend(experience, goal, self.lang)
         if found is None:
             return Answer(self.t("recommend.none"))

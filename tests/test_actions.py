@@ -253,6 +253,12 @@ def test_experience_alone_does_not_hide_what_the_question_is_for():
     assert SlotSet("answer_entries", ["rec-any-learning-keras"]) in events
 
 
+def test_a_recommendation_of_something_else_than_a_framework_is_not_answered_with_framework_advice():
+    messages, events = run(actions.Recommend, tracker("recommend", "which gpu should i buy"))
+    assert SlotSet("answer_entries", None) in events
+    assert "PyTorch" not in text_of(messages).split("\n")[0]
+
+
 def test_recommendation_uses_what_the_user_told_and_cites_it():
     messages, events = run(
         actions.Recommend, tracker("inform", "investigación", experience="beginner", goal="research", lang="es")
