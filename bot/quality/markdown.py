@@ -43,8 +43,10 @@ def code_version() -> str:
     root = Path(__file__).resolve().parent.parent.parent
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True
+        changed = subprocess.run(  # reports/ holds what runs write, not code
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)reports"],
+            cwd=root,
+            capture_output=True,
         )
     except OSError:
         return "code version unknown"
