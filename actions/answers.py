@@ -203,11 +203,13 @@ class Composer:
     def smalltalk(self, intent: str, question: Question | None = None) -> Answer:
         """The small-talk reply (or the polite refusal of what is out of scope), unless the message is a question
         the knowledge base clearly answers: the NLU can take "latest pytorch version" for a goodbye or "what is
-        JAX?" for out of scope; "thanks!" and "hi" have nothing to search with. Clearly: as clear as any answer
-        when it names a subject the knowledge base has, clearer still when it names none."""
-        if question is not None:
+        JAX?" for out of scope. Clearly: as clear as any answer when it names a subject the knowledge base has;
+        clearer still for out of scope when it names none; never for other small talk that names none ("thanks"
+        would find "Thanks to its layered structure, deep learning…")."""
+        named = question is not None and self.names_subject(question)
+        if question is not None and (named or intent == "out_of_scope"):  # "thanks" is no question
             hits = self.search(question, kinds=ANSWERABLE)
-            threshold = ANSWER if self.names_subject(question) else ANSWER_OUT_OF_SCOPE
+            threshold = ANSWER if named else ANSWER_OUT_OF_SCOPE
             if hits and hits[0].confidence >= threshold:
                 return self.entry_answer(hits)
         with_examples = intent in ("greet", "help", "out_of_scope")

@@ -147,8 +147,9 @@ def test_a_knowledge_question_taken_for_small_talk_is_answered():
     assert SlotSet("answer_entries", ["pytorch-latest-version"]) in events
 
 
-def test_small_talk_with_nothing_to_search_stays_small_talk():
-    messages, events = run(actions.SmallTalk, tracker("thank", "thanks a lot!"))
+@pytest.mark.parametrize("text", ["thanks", "thanks a lot!"])
+def test_small_talk_naming_no_subject_stays_small_talk(text):
+    messages, events = run(actions.SmallTalk, tracker("thank", text))
     assert text_of(messages) == table("en")["smalltalk"]["thank"]
     assert SlotSet("answer_entries", None) in events
 
