@@ -1,12 +1,14 @@
 """Small fixes to Rasa 3.6 and its pinned libraries: running on Python 3.11 (Rasa officially stops at 3.10),
-and one measured hot spot.
+and measured hot spots.
 
-Applied by bot/rasa_cli.py before Rasa starts; each fix is small, named and says what it repairs.
+Applied by bot/rasa_cli.py before Rasa starts; each fix is small, named and says what it repairs. Those that
+replace Rasa's own code check first that the installed Rasa is the one they were written for (RASA_VERSION).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sqlite3
 import sys
@@ -14,6 +16,20 @@ import types
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+# The Rasa release whose code the version-checked fixes below were read against.
+RASA_VERSION = "3.6.21"
+
+
+def require_rasa(fix: str) -> None:
+    """Refuses, in one line, to apply `fix` to any Rasa other than RASA_VERSION."""
+    from rasa.version import __version__
+
+    if __version__ != RASA_VERSION:
+        raise SystemExit(
+            f"bot.compat.{fix} replaces code of Rasa {RASA_VERSION}, but Rasa {__version__} is installed: check the "
+            "fix against the new Rasa's code, then update bot.compat.RASA_VERSION."
+        )
 
 
 class _AsyncioWaitingOnTasks(types.ModuleType):
@@ -167,6 +183,104 @@ def resolve_event_types_once() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
 
 
+# User messages one Rasa session holds; the next message starts a new session, with every slot carried over.
+SESSION_USER_TURNS = 20
+
+
+def user_turns_in_latest_session(tracker: Any) -> int:
+    """User messages since the tracker's latest session started (all of them if it holds no session start)."""
+    from rasa.shared.core.events import SessionStarted, UserUttered
+
+    turns = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, SessionStarted):
+            break
+        turns += isinstance(event, UserUttered)
+    return turns
+
+
+def start_a_new_session_every(user_turns: int = SESSION_USER_TURNS) -> None:
+    """Rasa 3.6 rebuilds the dialogue state of every turn of the session for each prediction (its policies'
+    `max_history` only slices the result), and the tracker store reads and replays every event of the session
+    at each message: one conversation's 400th message cost ~180 ms against ~35 ms for its first, growing by
+    ~0.4 ms a message (py-spy at turns 250-400: 46% of the Rasa server's time in
+    `Domain.states_for_tracker_history`, 24% in the tracker store's retrieve; reports/long_conversation.md).
+    A new session after `user_turns` user messages bounds all of it. Nothing the dialogue decides on is lost:
+    every slot is carried over (the policies see the slots and at most the last 4 states; each rule is one
+    user turn), the tracker store keeps every event, and the HTTP API and the widget's replay read them all.
+    Only when the domain carries slots over into new sessions (else Rasa's own rule alone applies), and never
+    while a form is active (a new session would end it)."""
+    require_rasa("start_a_new_session_every")
+    from rasa.core.processor import MessageProcessor
+
+    rasa_rule = getattr(MessageProcessor._has_session_expired, "rasa_rule", MessageProcessor._has_session_expired)
+
+    def _has_session_expired(self: MessageProcessor, tracker: Any) -> bool:
+        if rasa_rule(self, tracker):
+            return True
+        config = self.domain.session_config
+        return (
+            config.are_sessions_enabled()
+            and config.carry_over_slots
+            and not tracker.active_loop_name
+            and user_turns_in_latest_session(tracker) >= user_turns
+        )
+
+    _has_session_expired.rasa_rule = rasa_rule  # type: ignore[attr-defined]
+    MessageProcessor._has_session_expired = _has_session_expired
+
+
+def carry_each_slot_over_once() -> None:
+    """Rasa's `action_session_start` carries the slots over by repeating every SlotSet event of the session that
+    ended, the ones that session had carried over itself included, so each new session starts with more of them:
+    with a new session every 20 messages, the 20th session of one conversation started with 1,378 events, and
+    its messages were slow again (112 ms at turns 351-400). Only the latest SlotSet of each slot is carried now,
+    in the order of those latest settings: the new session starts with the same values (and metadata) as
+    Rasa's would."""
+    require_rasa("carry_each_slot_over_once")
+    from rasa.core.actions.action import ActionSessionStart
+    from rasa.shared.core.events import SlotSet
+
+    if getattr(ActionSessionStart._slot_set_events_from_tracker, "once", False):
+        return
+
+    def _slot_set_events_from_tracker(tracker: Any) -> list[SlotSet]:
+        latest: dict[str, SlotSet] = {}
+        for event in tracker.applied_events():
+            if isinstance(event, SlotSet):
+                latest.pop(event.key, None)
+                latest[event.key] = event
+        return [SlotSet(key=event.key, value=event.value, metadata=event.metadata) for event in latest.values()]
+
+    _slot_set_events_from_tracker.once = True  # type: ignore[attr-defined]
+    ActionSessionStart._slot_set_events_from_tracker = staticmethod(_slot_set_events_from_tracker)  # type: ignore[method-assign]
+
+
+def keep_the_loaded_model_out_of_garbage_collection() -> None:
+    """With the model loaded, the Rasa server holds about half a million objects the garbage collector tracks
+    (TensorFlow's, spaCy's, the graph's), and each full collection walked them all: 320-520 ms, 20 times in one
+    400-message conversation, more often the longer it got (timed with `gc.callbacks`; every message over
+    300 ms contained one). Once the model is loaded, those objects are moved out of the collector's reach
+    (`gc.freeze`), so collections walk only what later messages created (a full one took 0 ms instead of
+    ~310 ms right after loading). Frozen objects are never freed, which is what a model held for the server's
+    lifetime needs."""
+    require_rasa("keep_the_loaded_model_out_of_garbage_collection")
+    import rasa.core.run
+
+    if getattr(rasa.core.run.load_agent_on_start, "freezes", False):
+        return
+    load_agent_on_start = rasa.core.run.load_agent_on_start
+
+    async def load_agent_then_freeze(*args: Any, **kwargs: Any) -> Any:
+        agent = await load_agent_on_start(*args, **kwargs)
+        gc.collect()  # what loading left behind is freed, not frozen
+        gc.freeze()
+        return agent
+
+    load_agent_then_freeze.freezes = True  # type: ignore[attr-defined]
+    rasa.core.run.load_agent_on_start = load_agent_then_freeze
+
+
 def apply() -> None:
     keep_pytorch_out()
     resolve_event_types_once()
@@ -174,3 +288,6 @@ def apply() -> None:
     let_sanic_websockets_receive()
     validate_action_results_with_a_checked_schema()
     send_actions_recent_events_only()
+    start_a_new_session_every()
+    carry_each_slot_over_once()
+    keep_the_loaded_model_out_of_garbage_collection()

@@ -109,3 +109,142 @@ def test_action_calls_carry_the_latest_two_user_turns_and_every_slot():
     assert sent.get_slot("frameworks") == ["keras"] and sent.latest_message["text"] == "message 4"
     assert call["sender_id"] == "ana" and "domain" not in call
     assert len(tracker.events) == 21  # the conversation itself is untouched
+
+
+def test_fixes_of_rasas_own_code_refuse_another_rasa_version(monkeypatch):
+    import rasa.version
+
+    compat.require_rasa("start_a_new_session_every")  # the installed one passes
+    monkeypatch.setattr(rasa.version, "__version__", "3.7.0")
+    with pytest.raises(SystemExit, match=r"start_a_new_session_every replaces code of Rasa 3\.6\.21, but Rasa 3\.7\.0"):
+        compat.start_a_new_session_every()
+
+
+def _conversation(domain, user_turns: int, start_session: bool = True, seconds_ago: float = 0.0):
+    import time
+
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker("ana", domain.slots)
+    if start_session:
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        tracker.update(ActionExecuted("action_listen"))
+    for number in range(user_turns):
+        tracker.update(UserUttered(f"m{number}", {"name": "ask_definition"}, timestamp=time.time() - seconds_ago))
+        tracker.update(SlotSet("topic", "definition"))
+        tracker.update(ActionExecuted("action_define"))
+        tracker.update(BotUttered(f"a{number}"))
+        tracker.update(ActionExecuted("action_listen"))
+    return tracker
+
+
+class _Processor:
+    """What `MessageProcessor._has_session_expired` reads of its processor: the domain."""
+
+    def __init__(self, domain) -> None:
+        self.domain = domain
+
+
+def test_a_session_counts_only_its_own_user_turns():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    domain = Domain.load("domain.yml")
+    tracker = _conversation(domain, 3)
+    assert compat.user_turns_in_latest_session(tracker) == 3
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    assert compat.user_turns_in_latest_session(tracker) == 0
+    assert compat.user_turns_in_latest_session(_conversation(domain, 2, start_session=False)) == 2
+
+
+def test_a_new_session_starts_after_the_set_number_of_user_turns_and_rasas_own_rule_still_holds():
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.domain import Domain
+
+    compat.start_a_new_session_every(4)
+    try:
+        expired = MessageProcessor._has_session_expired
+        processor = _Processor(Domain.load("domain.yml"))
+        assert [expired(processor, _conversation(processor.domain, turns)) for turns in (0, 3, 4, 9)] == [
+            False,
+            False,
+            True,
+            True,
+        ]
+        assert expired(processor, _conversation(processor.domain, 1, seconds_ago=61 * 60))  # 60 minutes idle
+    finally:
+        compat.start_a_new_session_every()
+    assert not MessageProcessor._has_session_expired(processor, _conversation(processor.domain, 4))
+
+
+def test_no_session_is_cut_short_if_slots_would_not_carry_over_or_a_form_is_active():
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActiveLoop
+
+    compat.start_a_new_session_every(2)
+    try:
+        domain = Domain.load("domain.yml")
+        forgetful = Domain.from_dict({**domain.as_dict(), "session_config": {"carry_over_slots_to_new_session": False}})
+        assert not MessageProcessor._has_session_expired(_Processor(forgetful), _conversation(forgetful, 5))
+        in_form = _conversation(domain, 5)
+        in_form.update(ActiveLoop("recommendation_form"))
+        assert not MessageProcessor._has_session_expired(_Processor(domain), in_form)
+    finally:
+        compat.start_a_new_session_every()
+
+
+def test_what_the_model_loading_left_is_frozen_out_of_garbage_collection(monkeypatch):
+    """Rasa's loader is replaced by one that builds a few objects: loading a real model takes half a minute."""
+    import gc
+
+    import rasa.core.run
+
+    loaded = []
+
+    async def load_agent_on_start(*_args):
+        loaded.append([{"weights": [number]} for number in range(1000)])
+        return "agent"
+
+    monkeypatch.setattr(rasa.core.run, "load_agent_on_start", load_agent_on_start)
+    compat.keep_the_loaded_model_out_of_garbage_collection()
+    compat.keep_the_loaded_model_out_of_garbage_collection()  # applying twice wraps once
+    frozen = gc.get_freeze_count()
+    try:
+        assert asyncio.run(rasa.core.run.load_agent_on_start("model", None, None, None, None)) == "agent"
+        assert gc.get_freeze_count() >= frozen + 2000
+        assert not any(obj is loaded[0] for obj in gc.get_objects())  # collections no longer walk it
+    finally:
+        gc.unfreeze()
+
+
+def test_a_new_session_carries_each_slots_latest_value_once():
+    from rasa.core.actions.action import ActionSessionStart
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SessionStarted, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    compat.carry_each_slot_over_once()
+    domain = Domain.load("domain.yml")
+    tracker = _conversation(domain, 3)  # topic set three times
+    tracker.update(SlotSet("frameworks", ["keras"]))
+    tracker.update(SlotSet("aspect", "speed"))
+    tracker.update(SlotSet("frameworks", None, metadata={"why": "reset"}))
+    for _ in range(3):  # three sessions in a row: what is carried over does not pile up
+        started = asyncio.run(ActionSessionStart().run(None, None, tracker, domain))
+        for event in started:
+            tracker.update(event)
+    carried = [event for event in started if isinstance(event, SlotSet)]
+    assert [(event.key, event.value) for event in carried] == [
+        ("topic", "definition"),
+        ("aspect", "speed"),
+        ("frameworks", None),
+    ]
+    assert carried[-1].metadata == {"why": "reset"} and isinstance(started[0], SessionStarted)
+    fresh = DialogueStateTracker("ana", domain.slots)
+    for event in started:
+        fresh.update(event)
+    assert fresh.current_slot_values() == tracker.current_slot_values()

@@ -230,3 +230,23 @@ def test_development_questions_are_not_held_out_questions():
 
     held = {fold_phrase(item["q"]) for item in held_out()}
     assert not [item["q"] for item in held_out(DEV) if fold_phrase(item["q"]) in held]
+
+
+# --- one long conversation (bot/quality/long_conversation.py) ----------------------------------------------
+def test_long_conversation_figures_come_per_block_of_turns():
+    from bot.quality.long_conversation import blocks
+
+    figures = blocks([10, 30, 20, 400, 40, 50, 60], 3)
+    assert [(b["first"], b["last"], b["median_ms"], b["max_ms"]) for b in figures] == [
+        (1, 3, 20, 30),
+        (4, 6, 50, 400),
+        (7, 7, 60, 60),
+    ]
+
+
+def test_long_conversation_names_the_rounds_answered_unlike_the_second():
+    from bot.quality.long_conversation import rounds_unlike_the_second
+
+    replies = ["a0", "b0"] + ["a", "b"] * 3 + ["a", "B"] + ["a"]  # round 1 has no context; the last is incomplete
+    assert rounds_unlike_the_second(replies, questions=2) == [5]
+    assert rounds_unlike_the_second(["a", "b"], questions=2) == []

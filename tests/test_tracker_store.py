@@ -4,6 +4,7 @@ SQLite file: same trackers, events written by another server seen, new sessions 
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,54 @@ def test_sqlite_connections_are_reused(domain, tmp_path):
     for number in range(5):
         add(ours, "ana", turn(f"message {number}", "keras"))
     assert len(connections) == 1
+
+
+def statements_of(store: IncrementalSQLTrackerStore) -> list[str]:
+    """Every SQL statement the store sends from now on."""
+    sent: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda _c, _cursor, statement, *_: sent.append(statement))
+    return sent
+
+
+RASAS_COUNT = "max(events.timestamp)"  # Rasa's count of a session's stored events reads the whole conversation
+
+
+def stored_rows(store, sender: str) -> list[tuple]:
+    with store.session_scope() as session:
+        rows = session.query(store.SQLEvent.type_name, store.SQLEvent.data).filter_by(sender_id=sender)
+        return [(name, json.loads(data)) for name, data in rows.order_by(store.SQLEvent.id)]
+
+
+def test_saving_after_reading_counts_stored_events_without_reading_the_conversation_again(domain, tmp_path):
+    ours, rasas = stores(domain, tmp_path / "ours.sqlite")[0], SQLTrackerStore(domain, db=str(tmp_path / "rasa.sqlite"))
+    new_session = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    turns = [turn("one", "keras"), turn("two", "pytorch"), new_session, turn("three", "keras"), turn("four", "jax")]
+    for events in turns[:2]:
+        add(ours, "ana", events)
+        add(rasas, "ana", events)
+    sent = statements_of(ours)
+    for events in turns[2:]:
+        add(ours, "ana", events)
+        add(rasas, "ana", events)
+    assert stored_rows(ours, "ana") == stored_rows(rasas, "ana")
+    assert sum(RASAS_COUNT in statement for statement in sent) == 1  # the new session's first read, not the saves
+
+
+def test_saving_falls_back_to_rasas_count_when_the_read_is_not_enough(domain, tmp_path):
+    path = tmp_path / "t.sqlite"
+    first, second = stores(domain, path)[0], stores(domain, path)[0]
+    add(first, "ana", turn("one", "keras"))
+    tracker = asyncio.run(first.retrieve("ana"))
+    add(second, "ana", turn("two", "pytorch"))  # stored after `first` read the conversation
+    sent = statements_of(first)
+    for event in turn("three", "jax"):
+        tracker.update(event)
+    asyncio.run(first.save(tracker))
+    assert sum(RASAS_COUNT in statement for statement in sent) == 1
+    other = DialogueStateTracker("ana", domain.slots)  # a tracker that does not hold what `first` read
+    for event in turn("four", "keras") + turn("five", "keras") + turn("six", "keras"):
+        other.update(event)
+    asyncio.run(first.retrieve("ana"))
+    sent.clear()
+    asyncio.run(first.save(other))
+    assert sum(RASAS_COUNT in statement for statement in sent) == 1

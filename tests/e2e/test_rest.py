@@ -62,6 +62,36 @@ def test_language_switch_within_one_conversation(bot):
     assert "Google" in spanish.split("\n")[0]
 
 
+def _session_starts(sender: str) -> int:
+    import os
+
+    import sqlalchemy as sa
+
+    from bot.runtime_config import DEFAULT_TRACKER_STORE
+
+    engine = sa.create_engine(os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE)
+    query = sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :sender AND type_name = 'session_started'")
+    with engine.connect() as connection:
+        return connection.execute(query, {"sender": sender}).scalar()
+
+
+def test_a_follow_up_opening_a_new_session_still_follows_the_last_answer(bot):
+    """Rasa starts a new session every SESSION_USER_TURNS user messages (bot/compat.py), so that a message
+    costs the same however long the conversation; the slots carry the context over."""
+    from bot.compat import SESSION_USER_TURNS
+
+    short = Conversation(bot)
+    short.ask("PyTorch vs TensorFlow for deployment?")
+    expected = short.ask("and for speed?")
+    long = Conversation(bot)
+    for _ in range(SESSION_USER_TURNS - 1):
+        long.ask("what is Keras?")
+    long.ask("PyTorch vs TensorFlow for deployment?")
+    assert _session_starts(long.sender) == 1
+    assert long.ask("and for speed?") == expected
+    assert _session_starts(long.sender) == 2
+
+
 def test_advice_comes_at_once_and_a_stated_goal_tailors_it(bot):
     chat = Conversation(bot)
     first = chat.ask("which framework should I learn?")
