@@ -20,7 +20,7 @@ from knowledge.store import Claim, Hit, KnowledgeStore
 ANSWER = float(os.environ.get("ANSWER_THRESHOLD") or 0.5)  # reports/calibration.md
 DID_YOU_MEAN = min(0.35, ANSWER - 0.1)
 # A match for a question the NLU took as out of scope must be clearer still before it is answered.
-ANSWER_OUT_OF_SCOPE = float(os.environ.get("ANSWER_OUT_OF_SCOPE_THRESHOLD") or 0.7)
+ANSWER_OUT_OF_SCOPE = 0.7
 RELATED = 0.45  # a further question offered as a button
 NEAREST = 0.2  # a topic offered next to "I don't have that"
 CODE_MARGIN = 0.05  # asked for code, a fact is the answer only when it covers the question clearly better
