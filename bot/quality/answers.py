@@ -25,7 +25,6 @@ median length of a reply without its code blocks.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import secrets
 import statistics
@@ -40,6 +39,7 @@ import yaml
 
 from bot import runtime_config, serve
 from bot.quality.markdown import code_version, machine_line, number, table, verdict
+from bot.quality.servers import environment
 from bot.terminal import is_ready
 from knowledge.text import fold_phrase
 
@@ -217,16 +217,8 @@ def ask_through_servers(questions: list[dict], work: Path, extra_env: dict[str, 
     token = secrets.token_hex(16)
     settings = {runtime_config.API_TOKEN_VARIABLE: token, "TRACKER_STORE_URL": f"sqlite:///{work / 'trackers.sqlite'}"}
     settings.update(extra_env or {})
-    saved = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)  # read by the servers' launcher; put back as it was afterwards
-    try:
+    with environment(settings):
         processes = serve.start(RASA_PORT, ACTIONS_PORT, log=True, log_dir=work / "logs")
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     try:
         url = f"http://localhost:{RASA_PORT}"
         deadline = time.monotonic() + 300

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
 import statistics
 import sys
@@ -29,7 +28,7 @@ import requests
 
 from bot import processes, serve
 from bot.quality.markdown import code_version, machine_line, now, table
-from bot.quality.servers import cpu_seconds, rss_bytes
+from bot.quality.servers import cpu_seconds, environment, rss_bytes
 from bot.quality.training import ROOT
 from bot.terminal import is_ready
 
@@ -86,16 +85,8 @@ def start_servers(rasa_port: int, actions_port: int, work: Path) -> dict[str, An
     for suffix in ("", "-wal", "-shm"):
         Path(f"{tracker_db}{suffix}").unlink(missing_ok=True)
     settings = {"TRACKER_STORE_URL": f"sqlite:///{tracker_db}", "RATE_LIMIT": "off"}
-    saved = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)  # read by the launcher when it writes the endpoints; put back afterwards
-    try:
+    with environment(settings):
         return serve.start(rasa_port, actions_port, log=True, log_dir=work / "logs")
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def wait_until_ready(url: str, actions_url: str, running: dict[str, Any], work: Path) -> None:

@@ -6,8 +6,11 @@ an untouched `rasa init` bot under `rasa run` (its own model, REST channel, no a
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,21 @@ class Bot:
 
     def stop(self) -> None:
         serve.stop({self.name: self.process})
+
+
+@contextmanager
+def environment(settings: dict[str, str]) -> Iterator[None]:
+    """These variables set while the block runs (the servers' launcher reads them), put back as they were."""
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def start_ours(rasa_port: int, actions_port: int, tracker_db: Path) -> Bot:
