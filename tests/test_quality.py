@@ -44,7 +44,8 @@ def tiny_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ),
         "bench": _start(
             "bot.quality.bench", "--tiny", "--no-train-ours", "--users", "1", "--duration", BENCH_SECONDS,
-            "--ports", "18205", "18255", "18305", "--out", str(out["bench"]), "--work", str(root / "bench"),
+            "--turns", "10", "--block", "5", "--ports", "18205", "18255", "18305",
+            "--out", str(out["bench"]), "--work", str(root / "bench"),
             work=root,
         ),
     }  # fmt: skip
@@ -140,8 +141,10 @@ def test_bench_report_has_every_figure_with_its_ratio_to_rasa_init(tiny_runs):
     out = tiny_runs["bench"]
     report = (out / "bench.md").read_text(encoding="utf-8")
     assert "| figure | ours | rasa init | ours / rasa init |" in report
-    for figure in ("p50 latency", "p95 latency", "p99 latency", "messages per second", "errors"):
+    for figure in ("p50 latency", "p95 latency", "p99 latency", "slowest message", "messages per second", "errors"):
         assert f"| 1 user: {figure}" in report
+    assert "## One long conversation (latency by turn number)" in report
+    assert "| 1-5 |" in report and "| 6-10 |" in report
     for figure in ("Rasa server RSS", "action server RSS", "start to first answer", "training time"):
         assert f"| {figure}" in report
     assert (out / "bench_latency.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -152,6 +155,9 @@ def test_bench_report_has_every_figure_with_its_ratio_to_rasa_init(tiny_runs):
         assert results["first_answer_s"][bot] > 0
     assert set(results["memory_mb"]["ours"]) == {"rasa", "actions"}
     assert results["memory_mb"]["ours"]["rasa"] > results["memory_mb"]["ours"]["actions"] > 0
+    long = results["long_conversation"]
+    assert long["turns"] == 10 and [block["last"] for block in long["blocks"]] == [5, 10]
+    assert long["max_ms"] >= max(block["median_ms"] for block in long["blocks"]) > 0
 
 
 def test_every_simulated_message_is_text():
@@ -250,3 +256,18 @@ def test_long_conversation_names_the_rounds_answered_unlike_the_second():
     replies = ["a0", "b0"] + ["a", "b"] * 3 + ["a", "B"] + ["a"]  # round 1 has no context; the last is incomplete
     assert rounds_unlike_the_second(replies, questions=2) == [5]
     assert rounds_unlike_the_second(["a", "b"], questions=2) == []
+
+
+def test_bench_judges_the_long_conversation_and_the_tail_against_issue_18s_targets():
+    from bot.quality.bench import long_figures, long_target_rows
+
+    questions = 5
+    replies = [f"r{turn % questions}" for turn in range(20)]
+    replies[17] = "something else"  # round 4 answered unlike round 2
+    long = long_figures({"latencies_ms": [20] * 10 + [30] * 9 + [160], "replies": replies}, block=10)
+    assert (long["late_over_early"], long["max_ms"], long["rounds_unlike"]) == (1.5, 160, [4])
+    results = {"long_conversation": long, "memory_mb": {"ours": {"rasa": 790.0}}}
+    by_users = {10: {"ours": {"p50_ms": 100.0, "p99_ms": 260.0}}}
+    rows = long_target_rows(results, by_users)
+    assert [row[1] for row in rows] == ["1.50x", "1 unlike", "160 ms", "2.60x", "790 MB"]
+    assert [row[2] for row in rows] == ["**missed**"] * 4 + ["holds"]

@@ -1,15 +1,17 @@
 """`make bench`: our real servers and a `rasa init` bot under the same simulated users, side by side.
 
-Usage: python -m bot.quality.bench [--users 1 10 50] [--duration 60] [--out reports]
+Usage: python -m bot.quality.bench [--users 1 10 50] [--duration 60] [--turns 400] [--out reports]
        [--work reports/work/bench] [--ports 18005 18055 18105] [--no-train-ours] [--tiny]
 
 1. Trains the `rasa init` bot (a fresh copy of the project `rasa init` creates) and, unless --no-train-ours,
    our configuration from scratch, each alone and timed.
 2. Starts our servers as `make serve` does (the trained models/framework-advisor.tar.gz) and the baseline,
    one after the other, timing each from launch to its first non-empty REST answer; warms both up.
-3. For each number of users, runs Locust (bot/quality/locustfile.py) against ours, then the baseline:
+3. One long conversation with our servers (bot/quality/long_conversation.py): --turns messages, one at a time,
+   timed per message, so the report shows what a message costs at turn 400 against turn 1 (issue 18).
+4. For each number of users, runs Locust (bot/quality/locustfile.py) against ours, then the baseline:
    closed-loop users holding the conversations of conversations.yml. Samples each server's resident memory.
-4. Writes <out>/bench.md, <out>/bench_latency.png and <out>/bench.json; prints the table.
+5. Writes <out>/bench.md, <out>/bench_latency.png and <out>/bench.json; prints the table.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import psutil
 import yaml
 
 from bot import serve
-from bot.quality import baseline, servers
+from bot.quality import baseline, long_conversation, servers
 from bot.quality.markdown import code_version, machine_line, now, number, table, verdict
 from bot.quality.outcomes import OUTCOMES
 from bot.quality.training import ROOT, quiet_env, start_training
@@ -40,6 +42,9 @@ MiB = 2**20
 TINY_EPOCHS = 10  # fewer and the rasa init bot does not understand "hi", so it never gives a first answer
 TARGETS = {"p50_1_user_ms": 40, "p95_10_users_ms": 300, "rasa_rss_mb": 1200, "actions_rss_mb": 300}
 TARGETS |= {"first_answer_s": 30, "training_s": 300}
+# Issue 18: the last 50 turns of a long conversation against the first 50, one message at one user, the tail at
+# 10 users against their median, the Rasa server's memory.
+LONG_TARGETS = {"late_over_early": 1.3, "max_one_user_ms": 150, "p99_over_p50_10_users": 2.5, "rasa_rss_mb": 800}
 
 
 class MemorySampler(threading.Thread):
@@ -148,6 +153,7 @@ def _aggregated(path: Path) -> dict[str, Any] | None:
                 "p50_ms": float(row["50%"]) if count else None,
                 "p95_ms": float(row["95%"]) if count else None,
                 "p99_ms": float(row["99%"]) if count else None,
+                "max_ms": float(row["Max Response Time"]) if count else None,
             }
     return None
 
@@ -164,7 +170,20 @@ def _failures_by_outcome(path: Path, failures: int) -> dict[str, int]:
     return {**counts, "errors": failures - sum(counts.values())}
 
 
-RATIOS = ("p50_ms", "p95_ms", "p99_ms", "messages_per_s")  # figures compared with rasa init as a ratio
+def long_figures(conversation: dict[str, Any], block: int) -> dict[str, Any]:
+    """Median and maximum per block of turns, the last block's median over the first's, the slowest message."""
+    latencies = conversation["latencies_ms"]
+    figures = long_conversation.blocks(latencies, block)
+    return {
+        "turns": len(latencies),
+        "blocks": figures,
+        "late_over_early": figures[-1]["median_ms"] / figures[0]["median_ms"],
+        "max_ms": max(latencies),
+        "rounds_unlike": long_conversation.rounds_unlike_the_second(conversation["replies"]),
+    }
+
+
+RATIOS = ("p50_ms", "p95_ms", "p99_ms", "max_ms", "messages_per_s")  # figures compared with rasa init as a ratio
 
 
 def ratio(ours: float | None, base: float | None) -> str:
@@ -180,6 +199,7 @@ def results_table(results: dict[str, Any]) -> str:
             ("p50_ms", "p50 latency, ms", 0),
             ("p95_ms", "p95 latency, ms", 0),
             ("p99_ms", "p99 latency, ms", 0),
+            ("max_ms", "slowest message, ms", 0),
             ("messages_per_s", "messages per second", 1),
             ("errors", "errors", 0),
             ("apology", "apologies (action server down or slow)", 0),
@@ -227,6 +247,7 @@ def target_rows(results: dict[str, Any]) -> list[list[str]]:
         excuses = sum(ours.get(key, 0) for key in ("apology", "rate_limited", "fallback"))
         rows.append(["10 users: zero errors", str(ours["errors"]), verdict(ours["errors"] == 0)])
         rows.append(["10 users: no apology, refusal or fallback", str(excuses), verdict(excuses == 0)])
+    rows += long_target_rows(results, by_users)
     memory = results["memory_mb"]["ours"]
     rows.append(["Rasa server RSS <= 1.2 GB", f"{memory['rasa']:.0f} MB", verdict(memory["rasa"] <= 1200)])
     actions = memory.get("actions")
@@ -242,6 +263,66 @@ def target_rows(results: dict[str, Any]) -> list[list[str]]:
         ["full training <= 5 min", number(trained, 0) + " s", verdict(None if trained is None else trained <= 300)]
     )
     return rows
+
+
+def long_target_rows(results: dict[str, Any], by_users: dict[int, Any]) -> list[list[str]]:
+    """Issue 18's targets: a message costs the same late in a conversation, and the tail stays near the median."""
+    limits, rows = LONG_TARGETS, []
+    long = results.get("long_conversation")
+    if long:
+        first, last = long["blocks"][0], long["blocks"][-1]
+        rows.append(
+            [
+                f"long conversation: median of turns {last['first']}-{last['last']} <= {limits['late_over_early']}x "
+                f"turns {first['first']}-{first['last']}",
+                f"{long['late_over_early']:.2f}x",
+                verdict(long["late_over_early"] <= limits["late_over_early"]),
+            ]
+        )
+        rows.append(
+            [
+                "long conversation: every round answered as round 2",
+                f"{len(long['rounds_unlike'])} unlike",
+                verdict(not long["rounds_unlike"]),
+            ]
+        )
+    slowest = [value for value in (long and long["max_ms"], by_users.get(1, {}).get("ours", {}).get("max_ms")) if value]
+    if slowest:
+        rows.append(
+            [
+                f"1 user: slowest message < {limits['max_one_user_ms']} ms (long conversation and 1-user load)",
+                f"{max(slowest):.0f} ms",
+                verdict(max(slowest) < limits["max_one_user_ms"]),
+            ]
+        )
+    if 10 in by_users and by_users[10]["ours"]["p50_ms"]:
+        ours = by_users[10]["ours"]
+        tail = ours["p99_ms"] / ours["p50_ms"]
+        rows.append(
+            [f"10 users: p99 < {limits['p99_over_p50_10_users']}x p50", f"{tail:.2f}x",
+             verdict(tail < limits["p99_over_p50_10_users"])]
+        )  # fmt: skip
+    rasa = results["memory_mb"]["ours"]["rasa"]
+    limit = limits["rasa_rss_mb"]
+    rows.append([f"Rasa server RSS < {limit} MB", f"{rasa:.0f} MB", verdict(rasa < limit)])
+    return rows
+
+
+def long_conversation_section(results: dict[str, Any]) -> str:
+    long = results.get("long_conversation")
+    if not long:
+        return ""
+    rows = long_conversation.block_rows(long["blocks"])
+    return f"""
+## One long conversation (latency by turn number)
+
+Before the load levels, one user sends {long["turns"]} messages in ONE conversation with our servers, one at a
+time, rotating {", ".join(f"*{q}*" for q in long_conversation.QUESTIONS)} (each round leans on the one before),
+timed at the client. The last block's median is {long["late_over_early"]:.2f}x the first's; the slowest message
+took {long["max_ms"]:.0f} ms; {len(long["rounds_unlike"])} rounds of five got replies other than round 2's.
+
+{table(["turns", "median", "max"], rows)}
+"""
 
 
 def plot_latency(results: dict[str, Any], path: Path) -> None:
@@ -290,9 +371,11 @@ def write_report(out: Path, results: dict[str, Any]) -> Path:
 answered, pause {results["think_time_s"]:g} s) hold the conversations of `bot/quality/conversations.yml`
 (English and Spanish: greeting, definitions, comparisons, follow-ups, code, the recommendation form),
 {results["duration_s"]:g} s per level and bot. At each level, first our servers (started as `make serve` does: Rasa +
-action server, SQLite tracker store, the knowledge base), then an untouched `rasa init` bot (in-memory tracker
-store, no action server) holding its own kind of conversation (its mood-bot flows) at the same pace and
-number of users. Both servers stay up for the whole run. Error: a status other than 200 or an empty reply.
+action server, SQLite tracker store, the knowledge base; the per-sender rate limit raised to
+{servers.BENCH_RATE_LIMIT} so that one sender may hold the long conversation), then an untouched `rasa init`
+bot (in-memory tracker store, no action server) holding its own kind of conversation (its mood-bot flows) at
+the same pace and number of users. Both servers stay up for the whole run. Error: a status other than 200 or an
+empty reply.
 
 {results_table(results)}
 
@@ -302,7 +385,7 @@ Memory: the peak resident set (process and children) sampled every 0.5 s during 
     } (read from its memory map).
 
 ![latency versus users](bench_latency.png)
-
+{long_conversation_section(results)}
 ## Targets
 
 {table(["target", "measured", "verdict"], target_rows(results))}
@@ -323,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Load-test our servers and a rasa init bot side by side.")
     parser.add_argument("--users", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--duration", type=float, default=60, help="seconds of load per level and bot")
+    parser.add_argument("--turns", type=int, default=400, help="messages of the long conversation (0: none)")
+    parser.add_argument("--block", type=int, default=50, help="turns per row of the long conversation's table")
     parser.add_argument("--think-time", type=float, default=0.0, help="seconds a user waits between messages")
     parser.add_argument(
         "--ports", type=int, nargs=3, default=[18005, 18055, 18105], metavar=("RASA", "ACTIONS", "BASE")
@@ -352,6 +437,10 @@ def main(argv: list[str] | None = None) -> int:
         ours, base = bots
         for bot in bots:
             warm_up(bot)
+        long = None
+        if args.turns:
+            print(f"One conversation of {args.turns} messages with our servers...", flush=True)
+            long = long_conversation.converse(ours.url, args.turns)
         levels = []
         for users in args.users:
             level: dict[str, Any] = {"users": users}
@@ -373,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
             "action_server_loads": servers.heavy_libraries(ours.parts["actions"]) if "actions" in ours.parts else [],
             "first_answer_s": {bot.name: bot.first_answer_seconds for bot in bots},
             "training_s": training,
+            "long_conversation": long and long_figures(long, args.block),
         }
     finally:
         for bot in bots:
