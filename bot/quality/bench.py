@@ -72,6 +72,12 @@ def _busy_cpu_seconds() -> float:
     return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal"))
 
 
+def _own_cpu_seconds(bot: servers.Bot) -> float:
+    """CPU time of a bot's servers and of this process (the long conversation's client)."""
+    client = psutil.Process().cpu_times()
+    return servers.cpu_seconds(list(bot.parts.values())) + client.user + client.system
+
+
 def train_bots(work: Path, train_ours: bool, epochs: int | None) -> tuple[Path, Path, dict[str, float | None]]:
     """The `rasa init` project and model, and how long each training took alone."""
     project = baseline.create_init_bot(work / "rasa-init", epochs)
@@ -180,6 +186,7 @@ def long_figures(conversation: dict[str, Any], block: int) -> dict[str, Any]:
         "late_over_early": figures[-1]["median_ms"] / figures[0]["median_ms"],
         "max_ms": max(latencies),
         "rounds_unlike": long_conversation.rounds_unlike_the_second(conversation["replies"]),
+        "other_cores": conversation.get("other_cores"),
     }
 
 
@@ -319,7 +326,8 @@ def long_conversation_section(results: dict[str, Any]) -> str:
 Before the load levels, one user sends {long["turns"]} messages in ONE conversation with our servers, one at a
 time, rotating {", ".join(f"*{q}*" for q in long_conversation.QUESTIONS)} (each round leans on the one before),
 timed at the client. The last block's median is {long["late_over_early"]:.2f}x the first's; the slowest message
-took {long["max_ms"]:.0f} ms; {len(long["rounds_unlike"])} rounds of five got replies other than round 2's.
+took {long["max_ms"]:.0f} ms; {len(long["rounds_unlike"])} rounds of five got replies other than round 2's. Other
+processes on the machine used {number(long["other_cores"], 2)} cores meanwhile (when it is large, the figures suffer).
 
 {table(["turns", "median", "max"], rows)}
 """
@@ -440,7 +448,10 @@ def main(argv: list[str] | None = None) -> int:
         long = None
         if args.turns:
             print(f"One conversation of {args.turns} messages with our servers...", flush=True)
+            busy_before, own_before, started_long = _busy_cpu_seconds(), _own_cpu_seconds(ours), time.monotonic()
             long = long_conversation.converse(ours.url, args.turns)
+            busy = _busy_cpu_seconds() - busy_before - (_own_cpu_seconds(ours) - own_before)
+            long["other_cores"] = max(0.0, busy) / (time.monotonic() - started_long)
         levels = []
         for users in args.users:
             level: dict[str, Any] = {"users": users}
