@@ -91,7 +91,7 @@ bench: $(MODEL_STAMP) widget
 
 # 50 conversations at once over REST for 5 minutes (make test runs the same test with 10 users for 30 s).
 soak: $(MODEL_STAMP)
-	SOAK_USERS=$${SOAK_USERS:-50} SOAK_SECONDS=$${SOAK_SECONDS:-300} $(PY) -m pytest tests/e2e/test_soak.py
+	SOAK_USERS=$${SOAK_USERS:-50} SOAK_SECONDS=$${SOAK_SECONDS:-300} SOAK_REPORT=reports/soak.md $(PY) -m pytest tests/e2e/test_soak.py
 
 # Debian's Chromium for the widget's browser tests (Playwright drives it; it never downloads a browser).
 browser-deps:

@@ -14,11 +14,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 import psutil
 import pytest
 
+from bot.quality.markdown import code_version, machine_line, now
 from bot.serve import ROOT
 from tests.e2e.servers import ServerSet, server_set
 
@@ -128,14 +130,46 @@ async def soak(servers: ServerSet) -> tuple[Outcome, list[tuple[float, float]]]:
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory) -> Iterator[ServerSet]:
+def measured_code() -> str:
+    return code_version()  # read before the servers start: what they run
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, measured_code) -> Iterator[ServerSet]:
     with server_set(RASA_PORT, ACTIONS_PORT, tmp_path_factory.mktemp("soak-logs")) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def result(servers):
-    return asyncio.run(soak(servers))
+def result(servers, measured_code):
+    outcome, samples = asyncio.run(soak(servers))
+    if os.environ.get("SOAK_REPORT"):  # `make soak` keeps its figures, with the commit they measured
+        write_report(Path(os.environ["SOAK_REPORT"]), outcome, samples, measured_code)
+    return outcome, samples
+
+
+def write_report(path: Path, outcome: Outcome, samples: list[tuple[float, float]], measured: str) -> None:
+    after_warm_up = [mb for at, mb in samples if at >= SECONDS * WARM_UP_SHARE] or [0.0]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"""# Soak (`make soak`)
+
+{now()}; {machine_line()}; {measured}. {USERS} users over REST for {SECONDS:g} s, each holding its own script
+(`tests/e2e/test_soak.py`) at a human pace ({THINK_SECONDS[0]:g}-{THINK_SECONDS[1]:g} s between messages), servers
+started as `make serve` starts them.
+
+| figure | value |
+| --- | --- |
+| turns answered | {outcome.turns} |
+| replies missing, wrong or from another conversation | {len(outcome.problems)} |
+| servers' resident memory after the warm-up, MB | {after_warm_up[0]:.0f} |
+| servers' resident memory at the end (max of the last 3 samples), MB | {max(after_warm_up[-3:]):.0f} |
+
+The pass/fail verdicts are the tests' (every reply arrives and is its own conversation's; memory grows at most
+{MEMORY_GROWTH_LIMIT:.0%} after the warm-up; no error in the servers' logs): see the `make soak` output.
+""",
+        encoding="utf-8",
+    )
 
 
 def test_every_reply_arrives_and_belongs_to_its_own_conversation(result):
