@@ -10,7 +10,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions
+from actions.answers import ANSWER, LEAD, LEAD_BELOW, Composer
 from actions.i18n import table
+from knowledge.store import Hit
 from knowledge.text import analyse
 
 
@@ -158,6 +160,35 @@ def test_out_of_scope_question_naming_a_known_subject_is_answered_at_the_usual_t
     track = tracker("out_of_scope", "is dropout active during inference", [entity("concept", "overfitting")])
     _, events = run(actions.SmallTalk, track)
     assert SlotSet("answer_entries", ["overfitting-dropout"]) in events
+
+
+def test_out_of_scope_message_naming_a_known_subject_is_never_refused_as_outside():
+    # No entry answers it clearly, but it is about TensorFlow: the nearest questions, not "outside what I know".
+    text = "tensorboard not installed anymore after upgrading tensorflow"
+    start = text.index("tensorflow")
+    track = tracker("out_of_scope", text, [entity("framework", "tensorflow", start, start + len("tensorflow"))])
+    messages, events = run(actions.SmallTalk, track)
+    answers = table("en")["answer"]
+    assert text_of(messages) in (answers["did_you_mean"], answers["unknown_nearest"], answers["unknown"])
+    assert SlotSet("answer_entries", None) in events
+
+
+def hit(entry: str, confidence: float) -> Hit:
+    return Hit(entry, "fact", ("keras",), None, entry, confidence, confidence, "")
+
+
+@pytest.mark.parametrize(
+    ("confidences", "clear"),
+    [
+        ((ANSWER, ANSWER), True),  # confident: the answer, however close the next
+        ((ANSWER - 0.05, ANSWER - 0.05 - LEAD), True),  # nearly confident and well ahead
+        ((ANSWER - 0.05, ANSWER - 0.05 - LEAD + 0.02), False),  # nearly confident, not far enough ahead
+        ((ANSWER - LEAD_BELOW - 0.01, 0.0), False),  # too far under the threshold, however far ahead
+    ],
+)
+def test_an_entry_under_the_threshold_answers_only_when_nearly_confident_and_well_ahead(confidences, clear):
+    composer = Composer(actions.store(), "en")
+    assert composer.clear([hit("a", confidences[0]), hit("b", confidences[1])]) is clear
 
 
 def test_unsure_first_message_takes_the_language_it_was_lemmatised_in():
