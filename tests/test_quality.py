@@ -271,3 +271,11 @@ def test_bench_judges_the_long_conversation_and_the_tail_against_issue_18s_targe
     rows = long_target_rows(results, by_users)
     assert [row[1] for row in rows] == ["1.50x", "1 unlike", "160 ms", "2.60x", "790 MB"]
     assert [row[2] for row in rows] == ["**missed**"] * 4 + ["holds"]
+
+
+def test_memory_report_shows_what_each_step_added():
+    from bot.quality.memory import report
+
+    text = report([{"step": "TensorFlow", "rss_mb": 380.0}, {"step": "the trained model", "rss_mb": 600.4}], "commit x")
+    assert "| TensorFlow | +380 MB | 380 MB |" in text and "| the trained model | +220 MB | 600 MB |" in text
+    assert "commit x" in text
