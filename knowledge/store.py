@@ -198,11 +198,6 @@ class KnowledgeStore:
             rows = list(session.scalars(query.order_by(models.Fact.date, models.Fact.id)))
             return self._thread(rows, lang)
 
-    def aspects_of(self, subject: str) -> list[str]:
-        with Session(self._engine) as session:
-            rows = session.scalars(select(models.Fact.aspect).where(models.Fact.subject_id == subject).distinct())
-            return sorted(rows)
-
     # --- comparisons -------------------------------------------------------------------------
     def comparisons(self, frameworks: list[str], lang: str, aspect: str | None = None) -> list[Claim]:
         """Comparisons between every pair of the given frameworks, on one aspect or in general."""
@@ -216,10 +211,6 @@ class KnowledgeStore:
         with Session(self._engine) as session:
             rows = list(session.scalars(query.order_by(models.Comparison.date, models.Comparison.id)))
             return self._thread(rows, lang)
-
-    def compared_aspects(self) -> list[str]:
-        with Session(self._engine) as session:
-            return sorted(session.scalars(select(models.Comparison.aspect).distinct()))
 
     # --- recommendations ---------------------------------------------------------------------
     def recommend(self, experience: str, goal: str, lang: str) -> Recommendation | None:
