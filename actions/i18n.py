@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
+from knowledge.text import DEFAULT_LANGUAGE, LANGUAGES
+
 LOCALES = Path(__file__).parent / "locales"
-LANGUAGES = ("en", "es")
-DEFAULT_LANGUAGE = "en"
 
 
 @cache

@@ -29,7 +29,8 @@ from urllib.parse import urlsplit
 import yaml
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
+from knowledge.paths import ROOT
+
 RUN_DIR = ROOT / "run"
 DEFAULT_TRACKER_STORE = f"sqlite:///{RUN_DIR / 'trackers.sqlite'}"
 API_TOKEN_VARIABLE = "RASA_API_TOKEN"

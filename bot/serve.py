@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot import processes, runtime_config
+from knowledge.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "framework-advisor.tar.gz"
 LOG_DIR = ROOT / "run" / "logs"
 KNOWLEDGE_BASE = ROOT / "knowledge" / "build" / "kb.sqlite"

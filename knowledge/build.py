@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import index, models
 from knowledge.paths import DEFAULT_DB, DEFAULT_MEASUREMENTS, DEFAULT_RUNS, SNIPPETS_DIR, SOURCES_DIR
-
-LANGUAGES = ("en", "es")
+from knowledge.text import LANGUAGES
 
 
 class SourceError(ValueError):

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge import models
-from knowledge.text import SUPPORTED, fold, stop_words, text_terms
+from knowledge.text import LANGUAGES, fold, stop_words, text_terms
 
 MIN_QUESTIONS = 3
 QUESTIONS_DIR_NAME = "questions"
@@ -42,7 +42,7 @@ def load_questions(directory: Path) -> dict[str, dict[str, list[str]]]:
                 if entry_id in questions:
                     raise ValueError(f"questions/{path.name}: '{entry_id}' has questions in two files.")
                 questions[entry_id] = {
-                    lang: [str(q).strip() for q in by_language.get(lang) or []] for lang in SUPPORTED
+                    lang: [str(q).strip() for q in by_language.get(lang) or []] for lang in LANGUAGES
                 }
     return questions
 
@@ -90,7 +90,7 @@ def entry_rows(rows: dict[str, list], questions: dict[str, dict[str, list[str]]]
     if unknown:
         raise ValueError(f"questions/: questions for unknown entries {', '.join(unknown)}.")
     for entry in entries:
-        for lang in SUPPORTED:
+        for lang in LANGUAGES:
             found = len(questions.get(entry.id, {}).get(lang, []))
             if found < MIN_QUESTIONS:
                 raise ValueError(
@@ -103,11 +103,11 @@ def _statements(rows: dict[str, list]) -> dict[str, dict[str, str]]:
     statements: dict[str, dict[str, str]] = {}
     for table in ("facts", "comparisons", "recommendations"):
         for row in rows[table]:
-            statements[row.id] = {lang: getattr(row, f"text_{lang}") for lang in SUPPORTED}
+            statements[row.id] = {lang: getattr(row, f"text_{lang}") for lang in LANGUAGES}
     for row in rows["tasks"]:
-        statements[f"task:{row.id}"] = {lang: getattr(row, f"title_{lang}") for lang in SUPPORTED}
+        statements[f"task:{row.id}"] = {lang: getattr(row, f"title_{lang}") for lang in LANGUAGES}
     for row in rows["subjects"]:
-        statements[f"about:{row.id}"] = {lang: getattr(row, f"name_{lang}") for lang in SUPPORTED}
+        statements[f"about:{row.id}"] = {lang: getattr(row, f"name_{lang}") for lang in LANGUAGES}
     return statements
 
 
@@ -133,7 +133,7 @@ def _keywords(rows: dict[str, list], entry: models.Entry, lang: str) -> list[str
 def write_index(session: Session, rows: dict[str, list], entries: list[models.Entry], questions: dict) -> None:
     """Fill entries, entry_questions, stop_words and the FTS5 index (inside the build's transaction)."""
     session.add_all(entries)
-    stops = {lang: stop_words(lang) for lang in SUPPORTED}
+    stops = {lang: stop_words(lang) for lang in LANGUAGES}
     asked: dict[tuple[str, str], list[str]] = {}
     for entry_id, by_language in questions.items():
         for lang, texts in by_language.items():
@@ -156,7 +156,7 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
     )
     aliases = subject_aliases(rows)
     for entry in entries:
-        for lang in SUPPORTED:
+        for lang in LANGUAGES:
             stop = stops[lang]
             keywords = [" ".join(text_terms(k, lang, stop)) for k in _keywords(rows, entry, lang)]
             questions_ = " ".join(asked[(entry.id, lang)])
@@ -182,10 +182,10 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
 def subject_aliases(rows: dict[str, list]) -> dict[str, dict[str, str]]:
     """One-word names of frameworks and concepts by language, folded: "torch" -> pytorch. The store reads the
     same names from the knowledge base to turn them into subject terms in a query."""
-    aliases: dict[str, dict[str, str]] = {lang: {} for lang in SUPPORTED}
+    aliases: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
     for term in rows["terms"]:
         phrase = term.phrase.strip()
         if term.entity in ("framework", "concept") and " " not in phrase:
-            for lang in SUPPORTED if term.language == "*" else (term.language,):
+            for lang in LANGUAGES if term.language == "*" else (term.language,):
                 aliases[lang][fold(phrase)] = term.value
     return aliases

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from knowledge import models
 from knowledge.index import subject_term
 from knowledge.paths import database_url
-from knowledge.text import fold, terms, text_terms
+from knowledge.text import LANGUAGES, fold, terms, text_terms
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
 # Search: the confidence of a match is COVERED_SHARE times the weighted share of the question's words the entry
@@ -293,7 +293,7 @@ class KnowledgeStore:
         self._aliases: dict[str, dict[str, str]] = defaultdict(dict)  # one-word names only: "torch" -> pytorch
         for phrase, value, lang in aliases:
             if " " not in phrase.strip():
-                for target in ("en", "es") if lang == "*" else (lang,):
+                for target in LANGUAGES if lang == "*" else (lang,):
                     self._aliases[target][fold(phrase.strip())] = value
         for row in asked:
             words = self._with_subjects(row.terms.split(), row.language, ())

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.language import Language
 
-SUPPORTED = ("en", "es")
+LANGUAGES = ("en", "es")  # the one list of the languages the bot speaks
 DEFAULT_LANGUAGE = "en"
 WORD = re.compile(r"[^\W_]+")
 
@@ -43,7 +43,7 @@ def pipeline(lang: str) -> Language:
     """A blank spaCy pipeline with lemma tables from spacy-lookups-data (no trained model needed)."""
     import spacy
 
-    if lang not in SUPPORTED:
+    if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE
     nlp = spacy.blank(lang)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

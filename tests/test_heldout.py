@@ -8,7 +8,7 @@ import pytest
 
 from bot.quality import heldout
 from bot.quality.heldout import Example
-from knowledge.text import fold_phrase
+from knowledge.text import LANGUAGES, fold_phrase
 
 
 def _lines(collisions: list[heldout.Collision]) -> list[str]:
@@ -23,12 +23,12 @@ def trained() -> list[Example]:
     return heldout.trained()
 
 
-@pytest.mark.parametrize("language", heldout.LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_held_out_examples_never_appear_in_the_training_data(language, trained):
     assert heldout.seen_in_training(heldout.held_out(language), trained) == []
 
 
-@pytest.mark.parametrize("language", heldout.LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_held_out_examples_are_no_near_duplicates_of_training_examples(language, trained):
     assert _lines(heldout.near_duplicates(heldout.held_out(language), trained)) == []
 
@@ -43,7 +43,7 @@ def test_test_story_user_turns_are_no_near_duplicates_of_training_examples(train
     assert _lines(heldout.near_duplicates(heldout.story_turns(), trained)) == []
 
 
-@pytest.mark.parametrize("language", heldout.LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_intent_has_enough_held_out_examples_including_out_of_scope(language):
     examples = heldout.held_out(language)
     trained_intents = {example.intent for example in heldout.load_examples(heldout.TRAINING_DIR / f"{language}.yml")}

@@ -17,10 +17,11 @@ import pytest
 import yaml
 
 from actions.i18n import table
-from bot.quality import baseline, heldout
+from bot.quality import baseline
 from bot.quality.metrics import entity_scores, macro_f1, nlu_summary, out_of_scope_recall, story_accuracy
 from bot.quality.score import story_language
 from bot.quality.training import ROOT, quiet_env
+from knowledge.text import LANGUAGES
 
 TIMEOUT_SECONDS = 1200  # a guard only: on a busy 2-core machine the tiny runs took up to 10 min
 BENCH_SECONDS = "10"  # per load level; in 3 s a busy machine once completed no message at all
@@ -130,7 +131,7 @@ def test_evaluation_report_has_both_configurations_side_by_side_per_language(tin
     assert (out / "confusion_matrices.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     summary = json.loads((out / "evaluation.json").read_text())["summary"]
     for name in ("ours", "default"):
-        for language in heldout.LANGUAGES:
+        for language in LANGUAGES:
             figures = summary[name]["nlu"][language]
             assert 0.0 <= figures["intent_accuracy"] <= 1.0 and 0.0 <= figures["entity"]["f1"] <= 1.0
         passed, total = summary[name]["stories_all"]

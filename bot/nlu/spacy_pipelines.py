@@ -4,6 +4,6 @@ The pipelines live in knowledge/text.py, so that the knowledge base's search ind
 with the very same tables.
 """
 
-from knowledge.text import DEFAULT_LANGUAGE, SUPPORTED, analyse, pipeline
+from knowledge.text import DEFAULT_LANGUAGE, LANGUAGES, analyse, pipeline
 
-__all__ = ["DEFAULT_LANGUAGE", "SUPPORTED", "analyse", "pipeline"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "analyse", "pipeline"]

@@ -14,7 +14,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.language import GUESS_KEY
-from bot.nlu.spacy_pipelines import DEFAULT_LANGUAGE, SUPPORTED, analyse, pipeline
+from bot.nlu.spacy_pipelines import DEFAULT_LANGUAGE, LANGUAGES, analyse, pipeline
 
 LEMMAS_KEY = "lemmas"  # read by actions/context.py
 
@@ -40,7 +40,7 @@ class BilingualSpacyTokenizer(Tokenizer):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> BilingualSpacyTokenizer:
-        for lang in SUPPORTED:  # load the lemma tables now, not during the first user's message (~3 s)
+        for lang in LANGUAGES:  # load the lemma tables now, not during the first user's message (~3 s)
             pipeline(lang)
         return cls(config)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.nlu.spacy_pipelines import SUPPORTED, analyse
+from bot.nlu.spacy_pipelines import LANGUAGES, analyse
 from knowledge.store import KnowledgeStore
 
 ENTITY_TYPES = ("framework", "scope", "task", "concept", "experience", "aspect", "goal")
@@ -58,10 +58,10 @@ class Vocabulary:
     @classmethod
     def build(cls, terms: Iterable[Any]) -> Vocabulary:
         """Lemmatise every term once; keys are space-joined lemmas (and lowercase words) per language."""
-        phrases: dict[str, dict[str, list[list[str]]]] = {lang: defaultdict(list) for lang in SUPPORTED}
+        phrases: dict[str, dict[str, list[list[str]]]] = {lang: defaultdict(list) for lang in LANGUAGES}
         fuzzy: dict[str, str] = {}
         for term in terms:
-            for lang in SUPPORTED if term.language == "*" else (term.language,):
+            for lang in LANGUAGES if term.language == "*" else (term.language,):
                 tokens = analyse(term.phrase, lang)
                 keys = {" ".join(t[0].lower() for t in tokens)}
                 if all(_lemma_is_a_form_of(surface, lemma) for surface, _, lemma in tokens):

@@ -41,9 +41,9 @@ from bot import runtime_config, serve
 from bot.quality.markdown import code_version, machine_line, number, table, verdict
 from bot.quality.servers import environment
 from bot.terminal import is_ready
-from knowledge.text import fold_phrase
+from knowledge.paths import ROOT
+from knowledge.text import LANGUAGES, fold_phrase
 
-ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ROOT / "tests" / "answers" / "heldout.yml"
 DEV = ROOT / "bot" / "quality" / "dev_questions.yml"
 CALIBRATION_REPORT = ROOT / "reports" / "calibration.md"
@@ -100,7 +100,7 @@ def overlap(questions: list[dict], indexed: list[str]) -> list[str]:
 def tiny(questions: list[dict]) -> list[dict]:
     """A few questions per language, answerable and not, for `make test`."""
     picked = []
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         mine = [q for q in questions if q["lang"] == lang]
         answerable = [q for q in mine if q["answer"] != "none"][: TINY_PER_LANGUAGE - 2]
         picked += answerable + [q for q in mine if q["answer"] == "none"][:2]
@@ -137,7 +137,7 @@ def score(outcomes: list[Outcome], chain_of, lead_of) -> dict[str, dict]:
     """Figures per language. `chain_of(entry)` names an entry's update chain; `lead_of(entry, lang)` is the
     beginning of the text the bot shows for it."""
     results = {}
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         mine = [o for o in outcomes if o.lang == lang]
         answerable = [o for o in mine if o.label != "none"]
         unknown = [o for o in mine if o.label == "none"]
@@ -168,7 +168,7 @@ def write_report(out: Path, results: dict[str, dict], run: dict) -> None:
         ("honest_unknown", "honest unknown on `none` questions"),
         ("median_length", "median reply length without code (characters)"),
     ):
-        cells = [results[lang][key] for lang in ("en", "es")]
+        cells = [results[lang][key] for lang in LANGUAGES]
         target = TARGETS.get(key)
         if key == "median_length":
             shown = [f"{c:.0f}" if c is not None else "—" for c in cells]
@@ -199,13 +199,13 @@ def write_report(out: Path, results: dict[str, dict], run: dict) -> None:
         "## Answered with another entry, or not answered",
         "",
     ]
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         for o in results[lang]["wrong"]:
             lines.append(f"- ({lang}) {o.question!r}: expected `{o.label}`, got `{', '.join(o.entries) or 'no entry'}`")
             if run["set"] == "development":  # what the user saw, to work from (never for the held-out set)
                 lines.append(f"  > [{o.intent}] {' '.join(o.reply.split())[:140]}")
     lines += ["", "## `none` questions answered as if known", ""]
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         for o in results[lang]["pretended"]:
             lines.append(f"- ({lang}) {o.question!r}: answered with `{', '.join(o.entries)}`")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -237,7 +237,7 @@ def scorers() -> tuple:
     from knowledge.store import KnowledgeStore
 
     store = KnowledgeStore()
-    composers = {lang: Composer(store, lang) for lang in ("en", "es")}
+    composers = {lang: Composer(store, lang) for lang in LANGUAGES}
 
     def chain_of(entry: str) -> str:
         info = store.entry(entry)
@@ -265,12 +265,12 @@ def calibrate(thresholds: list[float], out: Path) -> int:
         outcomes = ask_through_servers(questions, work, {"ANSWER_THRESHOLD": str(threshold)})
         results = score(outcomes, chain_of, lead_of)
         cells = []
-        for lang in ("en", "es"):
+        for lang in LANGUAGES:
             r = results[lang]
             cells += [number(r["top1"]), number(r["answered_wrongly"]), number(r["honest_unknown"])]
         rows.append([f"{threshold:.2f}", *cells])
         print(f"threshold {threshold:.2f}: " + ", ".join(cells), flush=True)
-        holds = all((results[lang]["honest_unknown"] or 0) >= TARGETS["honest_unknown"] for lang in ("en", "es"))
+        holds = all((results[lang]["honest_unknown"] or 0) >= TARGETS["honest_unknown"] for lang in LANGUAGES)
         merit = sum((r["top1"] or 0) - WRONG_ANSWER_COST * (r["answered_wrongly"] or 0) for r in results.values()) / 2
         if holds and (best is None or merit > best[1]):
             best = (threshold, merit)
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         "overlap": "none" if not overlapping else len(overlapping),
     }
     write_report(out, results, run)
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         r = results[lang]
         print(
             f"{lang}: top-1 {number(r['top1'])}, first {FIRST_CHARACTERS} chars {number(r['first_300'])}, "

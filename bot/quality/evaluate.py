@@ -25,6 +25,7 @@ from bot.quality import baseline, heldout
 from bot.quality.markdown import code_version, machine_line, now, number, table, verdict
 from bot.quality.metrics import nlu_summary, story_accuracy
 from bot.quality.training import ROOT, quiet_env, start_training
+from knowledge.text import LANGUAGES
 
 CONFIGS = ("ours", "default")
 TITLES = {"ours": "ours", "default": "Rasa default"}
@@ -55,7 +56,7 @@ def prepare(work: Path, tiny: bool) -> dict[str, Any]:
         }
     data = work / "data"
     shutil.rmtree(data, ignore_errors=True)
-    for language in heldout.LANGUAGES:
+    for language in LANGUAGES:
         _subset_nlu(heldout.TRAINING_DIR / f"{language}.yml", data / "nlu" / f"{language}.yml", TINY_TRAINING_EXAMPLES)
         _subset_nlu(
             heldout.HELD_OUT_DIR / f"{language}.yml", work / "held_out" / f"{language}.yml", TINY_HELD_OUT_EXAMPLES
@@ -104,7 +105,7 @@ def summarise(scores: dict[str, dict[str, Any]]) -> dict[str, Any]:
         stories = result["stories"]["stories"]
         summary[name] = {
             "nlu": {language: nlu_summary(predictions) for language, predictions in result["nlu"].items()},
-            "stories": {key: story_accuracy(stories, key) for key in (*heldout.LANGUAGES, "mixed")},
+            "stories": {key: story_accuracy(stories, key) for key in (*LANGUAGES, "mixed")},
             "stories_all": story_accuracy(stories),
             "action_accuracy": result["stories"]["action_accuracy"],
         }
@@ -117,10 +118,10 @@ def _ratio(passed_total: tuple[int, int]) -> str:
 
 
 def side_by_side(summary: dict[str, Any]) -> str:
-    headers = ["metric"] + [f"{language} {TITLES[name]}" for language in heldout.LANGUAGES for name in CONFIGS]
+    headers = ["metric"] + [f"{language} {TITLES[name]}" for language in LANGUAGES for name in CONFIGS]
 
     def row(title: str, value) -> list[str]:
-        return [title] + [value(name, language) for language in heldout.LANGUAGES for name in CONFIGS]
+        return [title] + [value(name, language) for language in LANGUAGES for name in CONFIGS]
 
     nlu = lambda name, language: summary[name]["nlu"][language]  # noqa: E731
     rows = [
@@ -136,7 +137,7 @@ def side_by_side(summary: dict[str, Any]) -> str:
 
 def target_rows(summary: dict[str, Any]) -> list[list[str]]:
     rows = []
-    for language in heldout.LANGUAGES:
+    for language in LANGUAGES:
         ours, default = summary["ours"]["nlu"][language], summary["default"]["nlu"][language]
         for key, minimum in TARGETS.items():
             value = ours[key]
@@ -182,9 +183,9 @@ def plot_confusion(scores: dict[str, dict[str, Any]], path: Path) -> None:
     import numpy as np
     from sklearn.metrics import confusion_matrix
 
-    figure, axes = plt.subplots(len(CONFIGS), len(heldout.LANGUAGES), figsize=(20, 18), squeeze=False)
+    figure, axes = plt.subplots(len(CONFIGS), len(LANGUAGES), figsize=(20, 18), squeeze=False)
     for row, name in enumerate(CONFIGS):
-        for column, language in enumerate(heldout.LANGUAGES):
+        for column, language in enumerate(LANGUAGES):
             predictions = scores[name]["nlu"][language]
             gold = sorted({p["intent"] for p in predictions})
             labels = gold + sorted({p["predicted"] or "none" for p in predictions} - set(gold))
@@ -209,7 +210,7 @@ def plot_confusion(scores: dict[str, dict[str, Any]], path: Path) -> None:
 
 def data_sizes(plan: dict[str, Any]) -> str:
     parts = []
-    for language in heldout.LANGUAGES:
+    for language in LANGUAGES:
         trained = [p for d in plan["data"] for p in heldout.load_examples(d / "nlu" / f"{language}.yml")]
         held = heldout.held_out(language, plan["held_out"])
         parts.append(f"{language}: {len(trained)} training, {len(held)} held-out examples")
@@ -218,7 +219,7 @@ def data_sizes(plan: dict[str, Any]) -> str:
 
 def write_report(out: Path, summary: dict[str, Any], scores: dict, run: dict[str, Any]) -> Path:
     ours_stories, default_stories = summary["ours"]["stories_all"], summary["default"]["stories_all"]
-    entity = {lang: summary["ours"]["nlu"][lang]["entity"] for lang in heldout.LANGUAGES}
+    entity = {lang: summary["ours"]["nlu"][lang]["entity"] for lang in LANGUAGES}
     text = f"""# NLU and dialogue evaluation (`make evaluate`)
 
 {run["when"]}; {machine_line()}; {run.get("code") or code_version()};

@@ -26,14 +26,13 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.paths import ROOT
 from knowledge.text import fold_phrase
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 HELD_OUT_DIR = ROOT / "tests" / "nlu"
 TEST_STORIES = ROOT / "tests" / "stories" / "test_stories.yml"
 DATA_DIR = ROOT / "data"
 TRAINING_DIR = DATA_DIR / "nlu"
-LANGUAGES = ("en", "es")
 OUT_OF_SCOPE = "out_of_scope"
 MIN_EXAMPLES_PER_INTENT = 10
 NEAR_DUPLICATE_JACCARD = 0.7

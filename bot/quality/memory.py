@@ -22,8 +22,8 @@ from pathlib import Path
 import psutil
 
 from bot.quality.markdown import code_version, machine_line, now, table
+from knowledge.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 MODEL = ROOT / "models" / "framework-advisor.tar.gz"
 MiB = 2**20
 

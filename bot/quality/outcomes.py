@@ -10,7 +10,9 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from knowledge.paths import ROOT
+from knowledge.text import LANGUAGES
+
 OUTCOMES = ("apology", "rate limited", "fallback")  # the failure names bench.py counts in their own columns
 
 
@@ -27,7 +29,7 @@ def _texts(path: Path, *keys: str) -> list[str]:
 
 def _load_excuses() -> dict[str, list[str]]:
     excuses: dict[str, list[str]] = {}
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         channel = ROOT / "bot" / "channels" / "locales" / f"{lang}.yml"
         actions = ROOT / "actions" / "locales" / f"{lang}.yml"
         excuses.setdefault("apology", []).extend(_texts(channel, "unavailable"))

@@ -21,7 +21,8 @@ from typing import Any
 
 import yaml
 
-from bot.quality.heldout import LANGUAGES, load_examples
+from bot.quality.heldout import load_examples
+from knowledge.text import LANGUAGES
 
 # Story names end with their language, "(en)" or "(es)"; other stories mix both.
 _STORY_LANGUAGE = re.compile(r"\((en|es)\)\s*$")

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from knowledge.paths import ROOT
 
 
 def quiet_env(**extra: str) -> dict[str, str]:
