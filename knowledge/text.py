@@ -38,6 +38,17 @@ KEEP = {
 }
 
 
+# Words that only soften or pad a question ("¿Qué es Keras exactamente?", "can you explain X please"): spaCy's lists
+# lack them, and a word the knowledge base never uses weighs like its rarest, so one of them could hide the answer.
+FILLERS = {
+    "en": set("exactly actually basically simply precisely briefly hi hey hello pls plz".split()),
+    "es": set(
+        "exactamente realmente basicamente simplemente precisamente concretamente brevemente favor porfa porfavor "
+        "hola oye".split()
+    ),
+}
+
+
 @cache
 def pipeline(lang: str) -> Language:
     """A blank spaCy pipeline with lemma tables from spacy-lookups-data (no trained model needed)."""
@@ -68,13 +79,13 @@ def analyse(text: str, lang: str) -> list[tuple[str, int, str]]:
 @cache
 def stop_words(lang: str) -> frozenset[str]:
     """spaCy's stop words for a language, folded, minus KEEP, plus the pieces of contractions typed without an
-    apostrophe ("doesnt" -> "does" + "nt", "whats" -> "what" + "s") and single letters (needs spaCy: used when
-    the index is built)."""
+    apostrophe ("doesnt" -> "does" + "nt", "whats" -> "what" + "s"), single letters and FILLERS (needs spaCy: used
+    when the index is built)."""
     from importlib import import_module
 
     words = import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
     pieces = set("abcdefghijklmnopqrstuvwxyz") | ({"nt", "ll", "ve", "re"} if lang == "en" else set())
-    return (frozenset(fold(w) for w in words) - KEEP.get(lang, set())) | pieces
+    return (frozenset(fold(w) for w in words) - KEEP.get(lang, set())) | pieces | FILLERS.get(lang, set())
 
 
 def fold(text: str) -> str:

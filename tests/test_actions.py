@@ -84,6 +84,14 @@ def test_definition_of_keras_answers_first_with_its_source():
     assert SlotSet("answer_entries", ["keras-definition"]) in events
 
 
+@pytest.mark.parametrize(("lang", "text"), [("es", "¿Qué es Keras exactamente?"), ("en", "what is keras, basically?")])
+def test_a_word_that_only_pads_the_question_does_not_hide_the_definition(lang, text):
+    start = text.lower().index("keras")
+    track = tracker("ask_definition", text, [entity("framework", "keras", start, start + 5)], lang=lang)
+    _, events = run(actions.Define, track)
+    assert SlotSet("answer_entries", ["keras-definition"]) in events
+
+
 def test_deep_learning_vs_machine_learning_in_spanish_defines_both():
     entities = [entity("concept", "deep_learning"), entity("concept", "machine_learning")]
     track = tracker("ask_definition", "diferencia entre deep learning y machine learning", entities, lang="es")

@@ -39,8 +39,7 @@ import yaml
 
 from bot import runtime_config, serve
 from bot.quality.markdown import code_version, machine_line, number, table, verdict
-from bot.quality.servers import environment
-from bot.terminal import is_ready
+from bot.quality.servers import environment, wait_until_ready
 from knowledge.paths import ROOT
 from knowledge.text import LANGUAGES, fold_phrase
 
@@ -221,11 +220,7 @@ def ask_through_servers(questions: list[dict], work: Path, extra_env: dict[str, 
         processes = serve.start(RASA_PORT, ACTIONS_PORT, log=True, log_dir=work / "logs")
     try:
         url = f"http://localhost:{RASA_PORT}"
-        deadline = time.monotonic() + 300
-        while not is_ready(url, f"http://localhost:{ACTIONS_PORT}"):
-            if time.monotonic() > deadline or any(p.poll() is not None for p in processes.values()):
-                raise RuntimeError(f"servers did not start; see {work / 'logs'}")
-            time.sleep(1)
+        wait_until_ready(url, f"http://localhost:{ACTIONS_PORT}", processes, work / "logs")
         return ask_all(url, token, questions)
     finally:
         serve.stop(processes)

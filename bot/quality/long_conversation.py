@@ -28,9 +28,8 @@ import requests
 
 from bot import processes, serve
 from bot.quality.markdown import code_version, machine_line, now, table
-from bot.quality.servers import cpu_seconds, environment, rss_bytes
+from bot.quality.servers import cpu_seconds, environment, rss_bytes, wait_until_ready
 from bot.quality.training import ROOT
-from bot.terminal import is_ready
 
 # A comparison, its follow-up, a definition, a code follow-up, thanks: each round leans on the one before.
 QUESTIONS = (
@@ -41,7 +40,6 @@ QUESTIONS = (
     "thanks",
 )
 MiB = 2**20
-STARTUP_SECONDS = 300
 
 
 def blocks(latencies_ms: list[float], size: int) -> list[dict[str, Any]]:
@@ -89,14 +87,6 @@ def start_servers(rasa_port: int, actions_port: int, work: Path) -> dict[str, An
         return serve.start(rasa_port, actions_port, log=True, log_dir=work / "logs")
 
 
-def wait_until_ready(url: str, actions_url: str, running: dict[str, Any], work: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not is_ready(url, actions_url):
-        if time.monotonic() > deadline or any(process.poll() is not None for process in running.values()):
-            raise RuntimeError(f"the servers did not start; see {work / 'logs'}")
-        time.sleep(1)
-
-
 def busy_cpu_seconds() -> float:
     """CPU time the whole machine has spent busy so far."""
     times = psutil.cpu_times()
@@ -131,7 +121,7 @@ def run(turns: int, rasa_port: int, actions_port: int, work: Path) -> dict[str, 
     running = start_servers(rasa_port, actions_port, work)
     try:
         url = f"http://localhost:{rasa_port}"
-        wait_until_ready(url, f"http://localhost:{actions_port}", running, work)
+        wait_until_ready(url, f"http://localhost:{actions_port}", running, work / "logs")
         servers = [psutil.Process(process.pid) for process in running.values()]
         ours_before, busy_before, started = ours_cpu_seconds(servers), busy_cpu_seconds(), time.monotonic()
         conversation = converse(url, turns)

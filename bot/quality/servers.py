@@ -18,6 +18,7 @@ import psutil
 import requests
 
 from bot import serve
+from bot.terminal import is_ready
 
 # Shared libraries that show a process has imported PyTorch or TensorFlow.
 HEAVY_LIBRARIES = {"torch": "libtorch", "tensorflow": "libtensorflow"}
@@ -79,6 +80,17 @@ def answer(url: str, sender: str, message: str, timeout: float = 60) -> list[dic
     )
     response.raise_for_status()
     return response.json()
+
+
+def wait_until_ready(rasa_url: str, actions_url: str, running: dict, logs: Path, limit: float = 300) -> None:
+    """Until both servers answer their health checks; an error naming the logs when one stops or `limit` passes."""
+    deadline = time.monotonic() + limit
+    while not is_ready(rasa_url, actions_url):
+        stopped = [name for name, process in running.items() if process.poll() is not None]
+        if stopped or time.monotonic() > deadline:
+            which = f"the {' and '.join(stopped)} server" if stopped else "the servers"
+            raise RuntimeError(f"{which} did not start; see {logs}")
+        time.sleep(1)
 
 
 def wait_for_first_answer(bot: Bot, limit: float = 300) -> float:
