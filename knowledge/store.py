@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
@@ -28,6 +29,10 @@ LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules 
 COVERED_SHARE = 0.7
 UNKNOWN_WORD = 1.0
 OTHER_SUBJECT = 0.5
+# A word of the question that the knowledge base never uses is read as the known word it is a typo of when their
+# similarity (rapidfuzz's ratio, 0-100) reaches TYPO_SIMILARITY; words shorter than TYPO_MIN_LENGTH stay as typed.
+TYPO_SIMILARITY = 88
+TYPO_MIN_LENGTH = 5
 ANY = "any"
 
 
@@ -298,6 +303,8 @@ class KnowledgeStore:
         for row in asked:
             words = self._with_subjects(row.terms.split(), row.language, ())
             self._questions[(row.entry_id, row.language)].append((row.text, frozenset(words)))
+        self._typos: dict[tuple[str, str], str] = {}
+        self._vocabulary: dict[str, list[str]] = {}
         self._df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._documents: dict[str, int] = defaultdict(int)
         for (_, lang), found in self._terms.items():
@@ -318,7 +325,19 @@ class KnowledgeStore:
         Without `tokens` (surface, lemma pairs from the NLU) the text is lemmatised here, which loads spaCy."""
         stop = self._stop.get(lang, frozenset())
         found = terms(tokens, stop) if tokens is not None else text_terms(text_, lang, stop)
-        return self._with_subjects(found, lang, subjects)
+        return self._with_subjects([self._spelled(word, lang) for word in found], lang, subjects)
+
+    def _spelled(self, word: str, lang: str) -> str:
+        """A word the knowledge base never uses, as the known word it is a typo of ("framwork" -> "framework"),
+        when one is close enough (TYPO_SIMILARITY); else as typed."""
+        if len(word) < TYPO_MIN_LENGTH or not word.isalpha() or word in self._df[lang] or word in self._aliases[lang]:
+            return word
+        key = (word, lang)
+        if key not in self._typos:
+            known = self._vocabulary.setdefault(lang, [*self._df[lang], *self._aliases[lang]])
+            match = process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
+            self._typos[key] = match[0] if match else word
+        return self._typos[key]
 
     def _with_subjects(self, found: list[str], lang: str, subjects: Iterable[str]) -> list[str]:
         named = list(dict.fromkeys(subjects))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from actions.i18n import table
 from knowledge import build as builder
+from knowledge.index import subject_term
 from knowledge.paths import ROOT
 from knowledge.store import KnowledgeBaseUnavailable, KnowledgeStore
 
@@ -179,3 +180,12 @@ def test_action_server_refuses_to_start_without_a_usable_knowledge_base(tmp_path
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert "make kb" in result.stderr
+
+
+def test_a_typo_of_a_known_word_is_searched_as_that_word(store):
+    assert "tensorboard" in store.query_terms(
+        "how do i open tensorbaord", "en", tokens=[("open", "open"), ("tensorbaord", "tensorbaord")]
+    )
+    assert subject_term("tensorflow") in store.query_terms("x", "es", tokens=[("tensorflw", "tensorflw")])
+    # A word that is nobody's typo stays as typed (it may be what the question is about), short words too.
+    assert store.query_terms("x", "en", tokens=[("zucchini", "zucchini"), ("gtx", "gtx")]) == ["zucchini", "gtx"]
