@@ -8,6 +8,9 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 RASA := $(PY) -m bot.rasa_cli
+
+help:  ## this list
+	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 KB := knowledge/build/kb.sqlite
 RUNS := knowledge/build/snippet_runs.json
 MEASUREMENTS := knowledge/build/measurements.json
@@ -19,9 +22,9 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(w
 	knowledge/text.py knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml \
 	$(shell find knowledge/sources/subjects -type f 2>/dev/null)
 
-.PHONY: setup kb train widget chat serve test evaluate bench soak measure lint lock clean browser-deps cluster-deps serve-cluster test-cluster
+.PHONY: help setup kb train widget chat serve test evaluate bench soak measure lint lock clean browser-deps cluster-deps serve-cluster test-cluster
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed  ## the Python environment (.venv) from the lock file
 
 $(VENV)/.installed: requirements/lock.txt requirements/tools.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +34,7 @@ $(VENV)/.installed: requirements/lock.txt requirements/tools.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps torch==2.13.0
 	touch $@
 
-kb: $(KB)
+kb: $(KB)  ## build the knowledge base (runs the code snippets when they changed)
 
 # The snippets run in a venv of their own (.venv-snippets: current TensorFlow, Keras 3, JAX, PyTorch, ONNX, LiteRT),
 # apart from Rasa's (.venv: TensorFlow 2.12, Keras 2). requirements/snippets.in says how to re-resolve its lock.
@@ -52,11 +55,11 @@ $(KB): $(VENV)/.installed $(KB_SOURCES) $(RUNS) $(wildcard $(MEASUREMENTS))
 	$(PY) -m knowledge.build --out $@ --runs $(RUNS) --measurements $(MEASUREMENTS)
 
 # Times the same small models in PyTorch and Keras on this machine; the bot then cites the figures.
-measure: $(VENV)/.installed
+measure: $(VENV)/.installed  ## time the same models in PyTorch and Keras here (the bot cites it)
 	$(PY) -m knowledge.measure --out $(MEASUREMENTS)
 	$(MAKE) kb
 
-train: $(MODEL_STAMP)
+train: $(MODEL_STAMP)  ## train the model when its inputs changed
 
 $(MODEL_STAMP): $(VENV)/.installed $(TRAIN_INPUTS) | $(KB)
 	$(RASA) train --fixed-model-name framework-advisor --out models
@@ -65,32 +68,32 @@ $(MODEL_STAMP): $(VENV)/.installed $(TRAIN_INPUTS) | $(KB)
 # The web chat widget (bot/channels/widget): npm packages from its lock file, bundled into one script.
 WIDGET_DIR := bot/channels/widget
 WIDGET_JS := $(WIDGET_DIR)/dist/widget.js
-widget: $(WIDGET_JS)
+widget: $(WIDGET_JS)  ## bundle the web chat widget
 
 $(WIDGET_JS): $(WIDGET_DIR)/package-lock.json $(WIDGET_DIR)/build.mjs $(wildcard $(WIDGET_DIR)/src/*)
 	cd $(WIDGET_DIR) && npm ci --no-audit --no-fund && npm run build
 
-chat: $(MODEL_STAMP)
+chat: $(MODEL_STAMP)  ## chat in the terminal (starts the servers; ARGS='--help' for options)
 	@$(PY) -m bot.terminal $(ARGS)
 
-serve: $(MODEL_STAMP) widget
+serve: $(MODEL_STAMP) widget  ## run the bot for the widget, REST and Slack (ARGS='--help' for options)
 	$(PY) -m bot.serve $(ARGS)
 
-test: $(MODEL_STAMP) widget browser-deps lint
+test: $(MODEL_STAMP) widget browser-deps lint  ## every test (real servers, browser, Slack stand-in)
 	$(PY) -m pytest
 
 # Trains our config and Rasa's default on the same data, scores both on tests/nlu and tests/stories: reports/.
 # Then asks the held-out questions of tests/answers through the real servers: reports/answers.md.
-evaluate: $(MODEL_STAMP) widget
+evaluate: $(MODEL_STAMP) widget  ## NLU and answer quality on held-out data: reports/
 	$(PY) -m bot.quality.evaluate
 	$(PY) -m bot.quality.answers
 
 # Our servers (as `make serve`) and a `rasa init` bot under 1, 10 and 50 simulated users: reports/bench.md.
-bench: $(MODEL_STAMP) widget
+bench: $(MODEL_STAMP) widget  ## latency, load and memory against a rasa init bot: reports/bench.md
 	$(PY) -m bot.quality.bench
 
 # 50 conversations at once over REST for 5 minutes (make test runs the same test with 10 users for 30 s).
-soak: $(MODEL_STAMP)
+soak: $(MODEL_STAMP)  ## 50 users for 5 minutes: reports/soak.md
 	SOAK_USERS=$${SOAK_USERS:-50} SOAK_SECONDS=$${SOAK_SECONDS:-300} SOAK_REPORT=reports/soak.md $(PY) -m pytest tests/e2e/test_soak.py
 
 # Debian's Chromium for the widget's browser tests (Playwright drives it; it never downloads a browser).
@@ -105,20 +108,20 @@ cluster-deps:
 	fi
 
 # Two Rasa servers and two action servers behind nginx, on PostgreSQL and Redis (see bot/cluster.py).
-serve-cluster: $(MODEL_STAMP) cluster-deps
+serve-cluster: $(MODEL_STAMP) cluster-deps  ## two Rasa and two action servers on PostgreSQL, Redis, nginx
 	$(PY) -m bot.cluster
 
-test-cluster: $(MODEL_STAMP) cluster-deps
+test-cluster: $(MODEL_STAMP) cluster-deps  ## the cluster's tests
 	$(PY) -m pytest -o addopts="-ra -p no:warnings -p no:locust" tests/cluster
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed  ## ruff check and format check
 	$(VENV)/bin/ruff check bot actions knowledge tests
 	$(VENV)/bin/ruff format --check bot actions knowledge tests
 
 # Re-resolve the lock file after editing requirements/base.in (needs the registry).
-lock: $(VENV)/.installed
+lock: $(VENV)/.installed  ## re-resolve requirements/lock.txt after editing requirements/base.in
 	$(VENV)/bin/uv pip compile --python-version 3.10 --override requirements/overrides.txt \
 		requirements/base.in -o requirements/lock.txt
 
-clean:
+clean:  ## remove the model and the built knowledge base
 	rm -rf models knowledge/build .pytest_cache
