@@ -278,6 +278,10 @@ class Composer:
         return answer
 
     def fact(self, question: Question) -> Answer:
+        """A fact; about two frameworks named at once ("do pytorch and tensorflow run on windows?"), their
+        comparison first."""
+        if len([s for s in question.subjects if self.store.is_framework(s)]) >= 2:
+            return self.compare(question)
         return self.answer(self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",)))
 
     def compare(self, question: Question) -> Answer:

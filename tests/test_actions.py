@@ -114,6 +114,17 @@ def test_the_specific_fact_asked_comes_first():
     assert text.startswith("PyTorch was originally developed") and "2016" in text.split("\n")[0]
 
 
+def test_a_fact_question_about_two_frameworks_gets_their_comparison():
+    text = "do pytorch and tensorflow run on windows, linux and mac?"
+    found = [
+        entity("framework", name, text.index(name), text.index(name) + len(name)) for name in ("pytorch", "tensorflow")
+    ]
+    found.append(entity("aspect", "platforms"))  # as the NLU's matcher finds it in "windows, linux and mac"
+    _, events = run(actions.Fact, tracker("ask_fact", text, found))
+    entries = next(event["value"] for event in events if event["name"] == "answer_entries")
+    assert entries[0].startswith("cmp-pytorch-tensorflow-"), entries  # their comparison, not one framework's fact
+
+
 def test_follow_up_without_a_subject_is_about_the_conversation_subject():
     track = tracker("ask_fact", "who made it?", frameworks=["tensorflow"])
     assert "Google" in text_of(run(actions.Fact, track)[0]).split("\n")[0]
