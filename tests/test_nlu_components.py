@@ -93,3 +93,36 @@ def test_featurizer_marks_the_words_that_name_entities(matcher, kb_path):
 )
 def test_function_words_decide_an_unsure_language(text, expected):
     assert function_word_vote(text, ["en", "es"]) == expected
+
+
+def _validate_pipeline(without: str | None = None) -> None:
+    """Rasa's own check of a training graph, on config.yml with one component left out."""
+    import yaml
+    from rasa.engine.recipes.recipe import Recipe
+    from rasa.engine.validation import validate
+    from rasa.shared.data import TrainingType
+
+    from knowledge.paths import ROOT
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["pipeline"] = [step for step in config["pipeline"] if step["name"] != without]
+    recipe = Recipe.recipe_for_name(config.get("recipe"))
+    validate(recipe.graph_config_for_recipe(config, {}, training_type=TrainingType.NLU))
+
+
+def test_the_pipeline_of_config_yml_has_every_component_its_parts_need():
+    _validate_pipeline()
+
+
+@pytest.mark.parametrize(
+    ("left_out", "needed"),
+    [
+        ("bot.nlu.language.LanguageDetector", "LanguageDetector"),
+        ("bot.nlu.tokenizer.BilingualSpacyTokenizer", "Tokenizer"),
+    ],
+)
+def test_a_pipeline_without_a_component_another_needs_fails_before_training(left_out, needed):
+    from rasa.engine.exceptions import GraphSchemaValidationException
+
+    with pytest.raises(GraphSchemaValidationException, match=needed):
+        _validate_pipeline(without=left_out)

@@ -15,6 +15,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -27,6 +28,10 @@ from bot.nlu.vocabulary_component import LearnsVocabulary
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class KnowledgeEntityMatcher(LearnsVocabulary, GraphComponent):
     """Extracts framework, scope, aspect, task, concept, experience and goal entities with character spans."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [Tokenizer]  # it matches the tokens' lemmas
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:

@@ -13,7 +13,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.language import GUESS_KEY
+from bot.nlu.language import GUESS_KEY, LanguageDetector
 from bot.nlu.spacy_pipelines import DEFAULT_LANGUAGE, LANGUAGES, analyse, pipeline
 
 LEMMAS_KEY = "lemmas"  # read by actions/context.py
@@ -31,6 +31,10 @@ class BilingualSpacyTokenizer(Tokenizer):
             "token_pattern": None,
             "prefix_separator_symbol": None,
         }
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [LanguageDetector]  # without it every message would silently be lemmatised as English
 
     @classmethod
     def create(
