@@ -1,8 +1,8 @@
 """Small fixes to Rasa 3.6 and its pinned libraries: running on Python 3.11 (Rasa officially stops at 3.10),
 and measured hot spots.
 
-Applied by bot/rasa_cli.py before Rasa starts; each fix is small, named and says what it repairs. Those that
-replace Rasa's own code check first that the installed Rasa is the one they were written for (RASA_VERSION).
+Applied by bot/rasa_cli.py before Rasa starts; each fix is small, named and says what it repairs. `apply` first
+refuses, in one line, libraries other than those the fixes were read against (WRITTEN_FOR).
 """
 
 from __future__ import annotations
@@ -19,6 +19,23 @@ from typing import Any
 
 # The Rasa release whose code the version-checked fixes below were read against.
 RASA_VERSION = "3.6.21"
+# Every library whose private code a fix here (or the rate limiter's storage, bot/channels/guard.py) replaces,
+# with the exact version it was read against: `apply` refuses any other, in one line.
+WRITTEN_FOR = {"rasa": RASA_VERSION, "sanic": "21.12.2", "limits": "2.4.0"}
+
+
+def require_written_for(installed: dict[str, str] | None = None) -> None:
+    """Refuses, in one line, to patch libraries whose installed versions differ from WRITTEN_FOR."""
+    from importlib.metadata import version
+
+    installed = installed or {name: version(name) for name in WRITTEN_FOR}
+    changed = [f"{name} {installed[name]} (fixes written for {wanted})" for name, wanted in WRITTEN_FOR.items()
+               if installed[name] != wanted]  # fmt: skip
+    if changed:
+        raise SystemExit(
+            f"bot/compat.py patches code of {', '.join(changed)}: check each fix against the new code, then "
+            "update bot.compat.WRITTEN_FOR."
+        )
 
 
 def require_rasa(fix: str) -> None:
@@ -282,6 +299,7 @@ def keep_the_loaded_model_out_of_garbage_collection() -> None:
 
 
 def apply() -> None:
+    require_written_for()
     keep_pytorch_out()
     resolve_event_types_once()
     sqlite_trackers_in_wal_mode()

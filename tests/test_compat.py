@@ -120,6 +120,13 @@ def test_fixes_of_rasas_own_code_refuse_another_rasa_version(monkeypatch):
         compat.start_a_new_session_every()
 
 
+def test_patches_refuse_other_versions_of_the_libraries_they_patch():
+    compat.require_written_for()  # the installed ones pass
+    other = {**compat.WRITTEN_FOR, "sanic": "23.6.0"}
+    with pytest.raises(SystemExit, match=r"patches code of sanic 23\.6\.0 \(fixes written for 21\.12\.2\)"):
+        compat.require_written_for(other)
+
+
 def _conversation(domain, user_turns: int, start_session: bool = True, seconds_ago: float = 0.0):
     import time
 
