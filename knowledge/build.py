@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +71,38 @@ def _texts(entry: dict, where: str) -> dict[str, str]:
     return {f"text_{lang}": str(entry[lang]).strip() for lang in LANGUAGES}
 
 
-def read_sources() -> dict[str, list]:
-    """Read and cross-check every source file; returns ORM rows by table."""
-    rows: dict[str, list] = {name: [] for name in ("sources", "subjects", "terms", "facts", "comparisons")}
-    rows.update({"recommendations": [], "reasons": [], "tasks": [], "snippets": [], "not_applicable": []})
+@dataclass
+class Known:
+    """What the sources read so far define, for the cross-checks of those read later."""
 
-    source_ids = set()
+    sources: set[str] = field(default_factory=set)
+    subjects: set[str] = field(default_factory=set)
+    frameworks: set[str] = field(default_factory=set)
+    coded: list[str] = field(default_factory=list)  # subjects with code (knowledge/snippets/<subject>/)
+    facts: set[str] = field(default_factory=set)
+    comparisons: set[str] = field(default_factory=set)
+
+
+Rows = dict[str, list]
+
+
+def read_sources() -> Rows:
+    """Read and cross-check every source file, one loader per kind, in the order their references need;
+    returns ORM rows by table."""
+    rows: Rows = {name: [] for name in ("sources", "subjects", "terms", "facts", "comparisons")}
+    rows.update({"recommendations": [], "reasons": [], "tasks": [], "snippets": [], "not_applicable": []})
+    known = Known()
+    for loader in (read_source_list, read_subjects, read_vocabulary, read_facts, read_comparisons):
+        loader(rows, known)
+    read_recommendations(rows, known)
+    read_tasks(rows, known)
+    return rows
+
+
+def read_source_list(rows: Rows, known: Known) -> None:
+    """sources.yml: what every claim cites."""
     for entry in _load("sources"):
-        source_ids.add(entry["id"])
+        known.sources.add(entry["id"])
         rows["sources"].append(
             models.Source(
                 id=entry["id"],
@@ -89,8 +114,11 @@ def read_sources() -> dict[str, list]:
             )
         )
 
+
+def read_subjects(rows: Rows, known: Known) -> None:
+    """subjects.yml: the frameworks and concepts, with the names users type for them."""
     subjects = _load("subjects")
-    framework_ids = {item["id"] for item in subjects["frameworks"]}
+    known.frameworks = {item["id"] for item in subjects["frameworks"]}
     for item in subjects["frameworks"]:
         rows["subjects"].append(
             models.Subject(id=item["id"], kind="framework", name_en=item["name"], name_es=item["name"])
@@ -106,30 +134,36 @@ def read_sources() -> dict[str, list]:
         for lang in LANGUAGES:
             for phrase in item["aliases"][lang]:
                 rows["terms"].append(models.Term(entity="concept", value=item["id"], language=lang, phrase=phrase))
-    subject_ids = {row.id for row in rows["subjects"]}
-    coded = code_subjects(subject_ids, framework_ids)
+    known.subjects = {row.id for row in rows["subjects"]}
+    known.coded = code_subjects(known.subjects, known.frameworks)
 
+
+def read_vocabulary(rows: Rows, known: Known) -> None:
+    """vocabulary.yml: the phrases of each aspect, experience level and goal."""
     for entity, values in _load("vocabulary").items():
         for value, phrases in values.items():
             for lang in LANGUAGES:
                 for phrase in phrases[lang]:
                     rows["terms"].append(models.Term(entity=entity, value=value, language=lang, phrase=phrase))
 
-    def check_claim(entry: dict, where: str, known: set[str]) -> None:
-        _require(entry["id"] not in known, f"{where}: id '{entry['id']}' is used twice.")
-        _require(entry["source"] in source_ids, f"{where}: '{entry['id']}' cites unknown source '{entry['source']}'.")
 
-    fact_ids: set[str] = set()
+def _check_claim(entry: dict, where: str, taken: set[str], known: Known) -> None:
+    _require(entry["id"] not in taken, f"{where}: id '{entry['id']}' is used twice.")
+    _require(entry["source"] in known.sources, f"{where}: '{entry['id']}' cites unknown source '{entry['source']}'.")
+
+
+def read_facts(rows: Rows, known: Known) -> None:
+    """facts.yml (and facts/): one claim about one subject and aspect, with its source and any update."""
     facts = _load("facts")
     for entry in facts:
-        check_claim(entry, "facts.yml", fact_ids)
+        _check_claim(entry, "facts.yml", known.facts, known)
         _require(
-            entry["subject"] in subject_ids, f"facts.yml: '{entry['id']}' has unknown subject '{entry['subject']}'."
+            entry["subject"] in known.subjects, f"facts.yml: '{entry['id']}' has unknown subject '{entry['subject']}'."
         )
-        fact_ids.add(entry["id"])
+        known.facts.add(entry["id"])
     for entry in facts:
         _require(
-            entry.get("updates") in (None, *fact_ids),
+            entry.get("updates") in (None, *known.facts),
             f"facts.yml: '{entry['id']}' updates unknown '{entry.get('updates')}'.",
         )
         rows["facts"].append(
@@ -144,23 +178,26 @@ def read_sources() -> dict[str, list]:
             )
         )
 
-    comparison_ids: set[str] = set()
+
+def read_comparisons(rows: Rows, known: Known) -> None:
+    """comparisons.yml (and comparisons/): a claim about a pair of frameworks on one aspect."""
     comparisons = _load("comparisons")
     for entry in comparisons:
-        check_claim(entry, "comparisons.yml", comparison_ids | fact_ids)
+        _check_claim(entry, "comparisons.yml", known.comparisons | known.facts, known)
         pair = entry["frameworks"]
         _require(
-            len(pair) == 2 and set(pair) <= framework_ids, f"comparisons.yml: '{entry['id']}' needs two frameworks."
+            len(pair) == 2 and set(pair) <= known.frameworks,
+            f"comparisons.yml: '{entry['id']}' needs two frameworks.",
         )
         _require(
             entry.get("favours") in (None, *pair),
             f"comparisons.yml: '{entry['id']}' favours a framework outside its pair.",
         )
-        comparison_ids.add(entry["id"])
+        known.comparisons.add(entry["id"])
     for entry in comparisons:
         a, b = sorted(entry["frameworks"])
         _require(
-            entry.get("updates") in (None, *comparison_ids),
+            entry.get("updates") in (None, *known.comparisons),
             f"comparisons.yml: '{entry['id']}' updates unknown '{entry.get('updates')}'.",
         )
         rows["comparisons"].append(
@@ -177,14 +214,21 @@ def read_sources() -> dict[str, list]:
             )
         )
 
+
+def read_recommendations(rows: Rows, known: Known) -> None:
+    """recommendations.yml (and recommendations/): a framework for an experience level and goal, with the
+    facts and comparisons that are its reasons."""
     rule_ids: set[str] = set()
     for entry in _load("recommendations"):
-        check_claim(entry, "recommendations.yml", rule_ids)
+        _check_claim(entry, "recommendations.yml", rule_ids, known)
         rule_ids.add(entry["id"])
-        _require(entry["framework"] in framework_ids, f"recommendations.yml: '{entry['id']}' names unknown framework.")
+        _require(
+            entry["framework"] in known.frameworks, f"recommendations.yml: '{entry['id']}' names unknown framework."
+        )
         for position, claim in enumerate(entry.get("reasons") or []):
             _require(
-                claim in fact_ids | comparison_ids, f"recommendations.yml: '{entry['id']}' cites unknown '{claim}'."
+                claim in known.facts | known.comparisons,
+                f"recommendations.yml: '{entry['id']}' cites unknown '{claim}'.",
             )
             rows["reasons"].append(
                 models.RecommendationReason(recommendation_id=entry["id"], position=position, claim_id=claim)
@@ -201,6 +245,10 @@ def read_sources() -> dict[str, list]:
             )
         )
 
+
+def read_tasks(rows: Rows, known: Known) -> None:
+    """tasks.yml and knowledge/snippets/<subject>/<task>.py: the code tasks, their snippets, and why a task has
+    no code in a subject."""
     for position, task in enumerate(_load("tasks")):
         rows["tasks"].append(
             models.Task(id=task["id"], position=position, title_en=task["title"]["en"], title_es=task["title"]["es"])
@@ -210,14 +258,14 @@ def read_sources() -> dict[str, list]:
                 rows["terms"].append(models.Term(entity="task", value=task["id"], language=lang, phrase=phrase))
         for framework, why in (task.get("not_applicable") or {}).items():
             _require(
-                framework in coded,
+                framework in known.coded,
                 f"tasks.yml: '{task['id']}' is not applicable in '{framework}', which has no code: name a framework "
                 "or a subject with a folder in knowledge/snippets.",
             )
             rows["not_applicable"].append(
                 models.NotApplicable(framework=framework, task_id=task["id"], text_en=why["en"], text_es=why["es"])
             )
-        for framework in coded:
+        for framework in known.coded:
             path = SNIPPETS_DIR / framework / f"{task['id']}.py"
             if path.exists():
                 rows["snippets"].append(
@@ -228,7 +276,6 @@ def read_sources() -> dict[str, list]:
                         code=path.read_text(encoding="utf-8"),
                     )
                 )
-    return rows
 
 
 def summarise_backends(backends: dict[str, dict], digest: str) -> dict | None:
