@@ -5,12 +5,13 @@ It refuses to start, with one line saying how to fix it, when the knowledge base
 
 import sys
 
-from knowledge.store import KnowledgeBaseUnavailable, KnowledgeStore
+from actions.kb import store
+from knowledge.store import KnowledgeBaseUnavailable
 
 
 def main() -> None:
     try:
-        KnowledgeStore()
+        store()  # opened once, here: the actions share it (and the first question does not wait for it)
     except KnowledgeBaseUnavailable as error:
         print(f"Action server not started: {error}", file=sys.stderr)
         raise SystemExit(1) from None

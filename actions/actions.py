@@ -13,9 +13,6 @@ from actions import context
 from actions.answers import Answer, Composer
 from actions.kb import store
 
-# Opening the store here makes the action server refuse to start without a usable knowledge base.
-store()
-
 
 class AnswerAction(Action, ABC):
     """Shared plumbing: pick the language, compose, send, and remember language, topic and what answered."""

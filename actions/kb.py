@@ -1,4 +1,4 @@
-"""The action server's one knowledge store, opened read-only when the server starts."""
+"""The action server's one knowledge store, opened read-only when the server starts (actions/__main__.py)."""
 
 from __future__ import annotations
 

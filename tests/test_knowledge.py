@@ -189,3 +189,17 @@ def test_a_typo_of_a_known_word_is_searched_as_that_word(store):
     assert subject_term("tensorflow") in store.query_terms("x", "es", tokens=[("tensorflw", "tensorflw")])
     # A word that is nobody's typo stays as typed (it may be what the question is about), short words too.
     assert store.query_terms("x", "en", tokens=[("zucchini", "zucchini"), ("gtx", "gtx")]) == ["zucchini", "gtx"]
+
+
+def test_the_action_server_refuses_to_start_without_a_knowledge_base_and_says_how_to_build_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KNOWLEDGE_DB_URL": f"sqlite:///{tmp_path / 'missing.sqlite'}"}
+    started = subprocess.run(
+        [sys.executable, "-m", "actions", "--port", "1"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert started.returncode == 1
+    assert started.stderr.strip().endswith("run `make kb` to build it.")
+    assert started.stderr.startswith("Action server not started: ")
