@@ -34,6 +34,10 @@ MAX_RELATED = 3
 ANSWERABLE = ("fact", "comparison", "recommendation", "overview")  # code only when code is asked for
 DEFINING = ("definition", "relationship")
 ANY = "any"
+# Intents the buttons' payloads ask for (tests/test_actions.py checks them against domain.yml).
+ASK_CODE = "ask_code"
+INFORM = "inform"
+BUTTON_INTENTS = (ASK_CODE, INFORM)
 
 
 @dataclass
@@ -272,7 +276,7 @@ class Composer:
             framework = hits[0].subjects[0]  # "What is PyTorch?" -> offer its code
             button = {
                 "title": self.t("define.example_button", name=self.name(framework)),
-                "payload": intent_payload("ask_code", framework=framework),
+                "payload": intent_payload(ASK_CODE, framework=framework),
             }
             answer.buttons = [button, *answer.buttons][:MAX_RELATED]
         return answer
@@ -373,7 +377,7 @@ class Composer:
         one `concept` it is."""
         frameworks = [s for s in subjects if self.store.is_framework(s)]
         others = [s for s in subjects if s not in frameworks]
-        return intent_payload("ask_code", framework=frameworks, concept=next(iter(others), None), task=task)
+        return intent_payload(ASK_CODE, framework=frameworks, concept=next(iter(others), None), task=task)
 
     def code(self, frameworks: list[str], task: str | None) -> Answer:
         """The task's snippet in each framework asked for, or in another subject with code named (JAX); by
@@ -403,7 +407,7 @@ class Composer:
             buttons.append(
                 {
                     "title": self.t("code.all_three"),
-                    "payload": intent_payload("ask_code", framework=list(self.frameworks), task=task),
+                    "payload": intent_payload(ASK_CODE, framework=list(self.frameworks), task=task),
                 }
             )
         shown = any(self.store.snippet(f, task, self.lang) for f in frameworks)
@@ -456,6 +460,6 @@ class Composer:
     def _value_buttons(self, slot: str) -> list[dict[str, str]]:
         values = self.t.raw(f"values.{slot}")
         return [
-            {"title": title[:1].upper() + title[1:], "payload": intent_payload("inform", **{slot: value})}
+            {"title": title[:1].upper() + title[1:], "payload": intent_payload(INFORM, **{slot: value})}
             for value, title in values.items()
         ]

@@ -431,3 +431,15 @@ def test_speed_fact_in_spanish_without_measurements_says_how_to_measure(tmp_path
     entities = [entity("framework", "pytorch"), entity("aspect", "speed")]
     text = text_of(run(actions.Fact, tracker("ask_fact", "¿pytorch es rápido?", entities, lang="es"))[0])
     assert table("es")["speed"]["not_measured"] in text
+
+
+def test_every_intent_a_button_asks_for_is_in_the_domain():
+    import yaml
+
+    from actions.answers import BUTTON_INTENTS
+    from knowledge.paths import ROOT
+
+    intents = set(yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"])
+    for lang in ("en", "es"):
+        assert set(table(lang)["intent_titles"]) <= intents, lang  # the low-confidence offer's buttons
+    assert set(BUTTON_INTENTS) <= intents
