@@ -33,6 +33,7 @@ OTHER_SUBJECT = 0.5
 # similarity (rapidfuzz's ratio, 0-100) reaches TYPO_SIMILARITY; words shorter than TYPO_MIN_LENGTH stay as typed.
 TYPO_SIMILARITY = 88
 TYPO_MIN_LENGTH = 5
+TYPO_MEMORY = 10_000  # unknown words remembered with their reading
 ANY = "any"
 
 
@@ -334,6 +335,8 @@ class KnowledgeStore:
             return word
         key = (word, lang)
         if key not in self._typos:
+            if len(self._typos) >= TYPO_MEMORY:  # a server sees new words for months: keep the memory bounded
+                self._typos.clear()
             known = self._vocabulary.setdefault(lang, [*self._df[lang], *self._aliases[lang]])
             match = process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
             self._typos[key] = match[0] if match else word
