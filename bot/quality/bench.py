@@ -67,17 +67,6 @@ class MemorySampler(threading.Thread):
         return self.peak
 
 
-def _busy_cpu_seconds() -> float:
-    times = psutil.cpu_times()
-    return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal"))
-
-
-def _own_cpu_seconds(bot: servers.Bot) -> float:
-    """CPU time of a bot's servers and of this process (the long conversation's client)."""
-    client = psutil.Process().cpu_times()
-    return servers.cpu_seconds(list(bot.parts.values())) + client.user + client.system
-
-
 def train_bots(work: Path, train_ours: bool, epochs: int | None) -> tuple[Path, Path, dict[str, float | None]]:
     """The `rasa init` project and model, and how long each training took alone."""
     project = baseline.create_init_bot(work / "rasa-init", epochs)
@@ -114,7 +103,7 @@ def run_load(bot: servers.Bot, users: int, duration: float, work: Path, think_ti
     command += ["--loglevel", "WARNING", "--stop-timeout", "10"]
     sampler = MemorySampler(bot.parts)
     ours_before = servers.cpu_seconds(list(bot.parts.values()))
-    busy_before, children_before, started = _busy_cpu_seconds(), os.times(), time.monotonic()
+    busy_before, children_before, started = servers.busy_cpu_seconds(), os.times(), time.monotonic()
     sampler.start()
     log = (work / f"locust-{bot.name}-{users}.log").open("w")
     result = subprocess.run(
@@ -131,7 +120,7 @@ def run_load(bot: servers.Bot, users: int, duration: float, work: Path, think_ti
         children_before.children_user + children_before.children_system
     )
     server_cpu = servers.cpu_seconds(list(bot.parts.values())) - ours_before
-    other_cpu = max(0.0, _busy_cpu_seconds() - busy_before - server_cpu - locust_cpu)
+    other_cpu = max(0.0, servers.busy_cpu_seconds() - busy_before - server_cpu - locust_cpu)
     stats = _aggregated(prefix.with_name(prefix.name + "_stats.csv"))
     if stats is None:
         raise RuntimeError(f"Locust wrote no statistics (exit {result.returncode}); see {log.name}")
@@ -448,9 +437,11 @@ def main(argv: list[str] | None = None) -> int:
         long = None
         if args.turns:
             print(f"One conversation of {args.turns} messages with our servers...", flush=True)
-            busy_before, own_before, started_long = _busy_cpu_seconds(), _own_cpu_seconds(ours), time.monotonic()
+            parts = list(ours.parts.values())
+            own = long_conversation.ours_cpu_seconds
+            busy_before, own_before, started_long = servers.busy_cpu_seconds(), own(parts), time.monotonic()
             long = long_conversation.converse(ours.url, args.turns)
-            busy = _busy_cpu_seconds() - busy_before - (_own_cpu_seconds(ours) - own_before)
+            busy = servers.busy_cpu_seconds() - busy_before - (own(parts) - own_before)
             long["other_cores"] = max(0.0, busy) / (time.monotonic() - started_long)
         levels = []
         for users in args.users:

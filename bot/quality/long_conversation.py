@@ -28,7 +28,7 @@ import requests
 
 from bot import processes, serve
 from bot.quality.markdown import code_version, machine_line, now, table
-from bot.quality.servers import cpu_seconds, environment, rss_bytes, wait_until_ready
+from bot.quality.servers import busy_cpu_seconds, cpu_seconds, environment, rss_bytes, wait_until_ready
 from bot.quality.training import ROOT
 
 # A comparison, its follow-up, a definition, a code follow-up, thanks: each round leans on the one before.
@@ -85,12 +85,6 @@ def start_servers(rasa_port: int, actions_port: int, work: Path) -> dict[str, An
     settings = {"TRACKER_STORE_URL": f"sqlite:///{tracker_db}", "RATE_LIMIT": "off"}
     with environment(settings):
         return serve.start(rasa_port, actions_port, log=True, log_dir=work / "logs")
-
-
-def busy_cpu_seconds() -> float:
-    """CPU time the whole machine has spent busy so far."""
-    times = psutil.cpu_times()
-    return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal"))
 
 
 def ours_cpu_seconds(servers: list[psutil.Process]) -> float:

@@ -22,9 +22,9 @@ from pathlib import Path
 import psutil
 
 from bot.quality.markdown import code_version, machine_line, now, table
+from bot.serve import MODEL
 from knowledge.paths import ROOT
 
-MODEL = ROOT / "models" / "framework-advisor.tar.gz"
 MiB = 2**20
 
 

@@ -156,6 +156,12 @@ def cpu_seconds(processes: list[psutil.Process]) -> float:
     return total
 
 
+def busy_cpu_seconds() -> float:
+    """CPU time the whole machine has spent busy so far (to tell what other processes used during a run)."""
+    times = psutil.cpu_times()
+    return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal"))
+
+
 def heavy_libraries(process: psutil.Process) -> list[str]:
     """Which of PyTorch and TensorFlow the process has loaded (read from its memory map)."""
     try:
