@@ -449,18 +449,19 @@ class SlackChannel(SlackInput):
         language = await reply_language(agent, question.conversation_id, None, verdict.text)
         output.feedback = feedback_block(channel_text("rate_up", language), channel_text("rate_down", language))
         client, channel, thread_ts = output.client, question.channel, question.thread_ts
-        # Slack's courtesies run beside the turn, never delaying the answer.
-        courtesies = [slack_assistant.set_status(client, channel, thread_ts, channel_text("thinking", language))]
+        # The status shows before the turn starts (one call to Slack); the title is set beside the turn.
+        await slack_assistant.set_status(client, channel, thread_ts, channel_text("thinking", language))
+        titled: asyncio.Future | None = None
         if question.typed and question.conversation_id in self._awaiting_title:
             self._awaiting_title.discard(question.conversation_id)
-            courtesies.append(slack_assistant.set_title(client, channel, thread_ts, verdict.text))
-        beside = asyncio.gather(*courtesies)
+            titled = asyncio.ensure_future(slack_assistant.set_title(client, channel, thread_ts, verdict.text))
         await self._handle_message(on_new_message, verdict.text, output, question, metadata)
         if output.sent == 0:
             logger.warning("No reply in Slack thread %s (is the action server up?); sent the apology.", thread_ts)
             said = await channel_says("unavailable", agent, question.conversation_id, text=verdict.text)
             await self._say(output, thread_ts, said)
-        await beside
+        if titled:
+            await titled
         await slack_assistant.set_status(client, channel, thread_ts, "")
 
     async def _handle_message(

@@ -264,6 +264,8 @@ def render_reply(
             start_message()
     for block in button_blocks(buttons):
         add(block, "")
+    while len(drafts) > 1 and not drafts[-1].blocks:
+        drafts.pop()
     if feedback and drafts[-1].blocks:
         add(feedback, "")
     return [
