@@ -225,6 +225,10 @@ class RecentKeys:
             self._keys.popitem(last=False)
         return True
 
+    def discard(self, key: str) -> bool:
+        """Forget `key`; whether it was remembered."""
+        return self._keys.pop(key, False) is None
+
 
 def web_client(token: str, api_url: str, proxy: str | None = None) -> AsyncWebClient:
     """Slack's Web API client at a settable address, retrying when Slack says to slow down."""
@@ -309,7 +313,7 @@ class SlackChannel(SlackInput):
         self.app_token = app_token
         self._recent = RecentKeys()
         self._bot_user_id: str | None = None
-        self._awaiting_title: set[str] = set()  # assistant threads whose first question names them
+        self._untitled = RecentKeys()  # assistant threads whose first question is still to name them
         self.guard = InputGuard.from_env(rate_limited=False)
 
     @classmethod
@@ -401,7 +405,7 @@ class SlackChannel(SlackInput):
             event = _mapping(body.get("event"))
             thread = assistant_thread_from_event(event)
             if thread:
-                self._awaiting_title.add(conversation_id(thread.channel, thread.thread_ts))
+                self._untitled.first_time(conversation_id(thread.channel, thread.thread_ts))
                 self._in_background(self._greet(thread))
                 return
             known_bots = bot_user_ids_in(body) | ({self._bot_user_id} if self._bot_user_id else set())
@@ -452,8 +456,7 @@ class SlackChannel(SlackInput):
         # The status shows before the turn starts (one call to Slack); the title is set beside the turn.
         await slack_assistant.set_status(client, channel, thread_ts, channel_text("thinking", language))
         titled: asyncio.Future | None = None
-        if question.typed and question.conversation_id in self._awaiting_title:
-            self._awaiting_title.discard(question.conversation_id)
+        if question.typed and self._untitled.discard(question.conversation_id):
             titled = asyncio.ensure_future(slack_assistant.set_title(client, channel, thread_ts, verdict.text))
         await self._handle_message(on_new_message, verdict.text, output, question, metadata)
         if output.sent == 0:

@@ -130,6 +130,7 @@ def test_conversation_ids_and_recent_keys():
     recent = RecentKeys(limit=2)
     assert recent.first_time("a") and not recent.first_time("a")
     assert recent.first_time("b") and recent.first_time("c") and recent.first_time("a")
+    assert recent.discard("a") and not recent.discard("a") and recent.first_time("a")
 
 
 def test_credentials_from_env_needs_the_token_and_a_way_in_and_writes_no_secret():
