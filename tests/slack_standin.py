@@ -190,13 +190,16 @@ class SlackStandIn:
 def _handler_for(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
+            """Arguments in the body (JSON or a form) or, as slack_sdk sends some methods', in the query string."""
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             content_type = self.headers.get("Content-Type", "")
-            self._answer(_parse(raw, content_type), content_type)
+            self._answer({**self._query(), **_parse(raw, content_type)}, content_type)
 
         def do_GET(self) -> None:
-            query = {key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()}
-            self._answer(query, "")
+            self._answer(self._query(), "")
+
+        def _query(self) -> dict[str, Any]:
+            return {key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()}
 
         def _answer(self, body: dict[str, Any], content_type: str) -> None:
             path = urlsplit(self.path).path
