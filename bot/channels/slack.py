@@ -453,6 +453,8 @@ class SlackChannel(SlackInput):
             metadata["rated_message_ts"] = question.rated_ts
             await self._handle_message(on_new_message, verdict.text, output, question, metadata)
             return
+        # The status and the rating buttons' labels come before the answer, so the language is told first (on a
+        # thread's first message that costs one more NLU parse of the text).
         language = await reply_language(agent, question.conversation_id, None, verdict.text)
         output.feedback = feedback_block(channel_text("rate_up", language), channel_text("rate_down", language))
         client, channel, thread_ts = output.client, question.channel, question.thread_ts
@@ -478,6 +480,7 @@ class SlackChannel(SlackInput):
         question: Question,
         metadata: dict[str, Any],
     ) -> None:
+        """One turn of Rasa; a failure is logged, not raised, so that the apology can still go out."""
         message = UserMessage(text, output, question.conversation_id, input_channel=self.name(), metadata=metadata)
         try:
             await on_new_message(message)
