@@ -446,6 +446,7 @@ class SocketSlack:
 
     standin: SlackStandIn
     trackers: Path
+    logs: Path
 
     def send(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0, retry_reason: str = "") -> None:
         """One envelope, returning once the bot has acknowledged it (so the server has taken it)."""
@@ -478,7 +479,7 @@ def socket_slack(kb_path, tmp_path_factory) -> Iterator[SocketSlack]:
             patch.setenv("TRACKER_STORE_URL", f"sqlite:///{folder / 'trackers.sqlite'}")
             with running_servers(SOCKET_RASA_PORT, SOCKET_ACTIONS_PORT, log_dir=folder / "logs"):
                 assert standin.wait_until_connected(timeout=60), f"no Socket Mode connection; see {folder / 'logs'}"
-                yield SocketSlack(standin, folder / "trackers.sqlite")
+                yield SocketSlack(standin, folder / "trackers.sqlite", folder / "logs")
     finally:
         standin.stop()
 
@@ -497,6 +498,9 @@ def test_socket_mode_connects_with_the_app_token_and_opens_no_http_endpoint(sock
     assert call.authorization == f"Bearer {APP_TOKEN}"
     unsigned = requests.post(f"{SOCKET_RASA}/webhooks/slack/webhook", data=b"{}", timeout=10)
     assert unsigned.status_code == 404  # without a signing secret nothing could prove a request came from Slack
+    log = (socket_slack.logs / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    assert "Slack Socket Mode: connecting through" in log
+    assert APP_TOKEN not in log and TOKEN not in log
 
 
 @pytest.mark.e2e
