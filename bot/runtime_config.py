@@ -6,8 +6,10 @@
 | TRACKER_STORE_URL  | sqlite:///run/trackers.sqlite             | any SQLAlchemy URL (postgresql://... to scale)  |
 | LOCK_STORE_URL     | (in memory)                               | redis://host:port/db; required with >1 server  |
 | KNOWLEDGE_DB_URL   | sqlite:///knowledge/build/kb.sqlite       | read by the action server (knowledge.paths)    |
-| SLACK_BOT_TOKEN,   | (Slack off)                               | both set: Slack events at /webhooks/slack/webhook |
-| SLACK_SIGNING_SECRET, SLACK_API_URL | https://slack.com/api/    | (bot.channels.slack; secrets stay in the env)  |
+| SLACK_BOT_TOKEN    | (Slack off)                               | with one of the next two: Slack is on          |
+| SLACK_SIGNING_SECRET | (HTTP events off)                       | Slack events at /webhooks/slack/webhook        |
+| SLACK_APP_TOKEN    | (Socket Mode off)                         | Socket Mode: no public address needed          |
+| SLACK_API_URL      | https://slack.com/api/                    | (bot.channels.slack_settings; secrets in env)  |
 | RASA_API_TOKEN     | (API off)                                 | set: Rasa's HTTP API is on, needing this token |
 | ACTION_TIMEOUT_SECONDS | 3                                     | wait for an action, then apologise (rasa_cli)  |
 | MAX_MESSAGE_CHARS  | 2000                                      | longer messages get a polite refusal (guard)   |
@@ -29,6 +31,7 @@ from urllib.parse import urlsplit
 import yaml
 from sqlalchemy.engine import make_url
 
+from bot.channels import slack_settings
 from knowledge.paths import ROOT
 
 RUN_DIR = ROOT / "run"
@@ -84,10 +87,7 @@ def endpoints(actions_port: int) -> dict[str, Any]:
 def credentials() -> dict[str, Any]:
     """The committed channels (credentials.yml) plus those whose secrets are in the environment."""
     channels = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
-    if os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_SIGNING_SECRET"):
-        from bot.channels.slack import credentials_from_env  # imports Rasa (~5 s): only when Slack is configured
-
-        channels.update(credentials_from_env() or {})
+    channels.update(slack_settings.credentials_from_env() or {})
     return channels
 
 

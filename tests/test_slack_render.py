@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 from bot.channels.slack_render import (
+    FEEDBACK_ACTION,
     MAX_BLOCKS,
     SECTION_LIMIT,
     code_chunks,
+    feedback_block,
     line_to_mrkdwn,
     line_to_plain,
     render_reply,
@@ -138,3 +140,17 @@ def test_buttons_only_and_empty_replies():
     [message] = render_reply("", [{"title": "Yes", "payload": "/affirm"}])
     assert message["text"] == "Yes" and [block["type"] for block in message["blocks"]] == ["actions"]
     assert render_reply("") == []
+
+
+def test_an_answer_ends_with_thumbs_up_and_down_labelled_for_screen_readers():
+    feedback = feedback_block("This answer helped", "This answer did not help")
+    [message] = render_reply(REPLY, [{"title": "Keras", "payload": "/x"}], feedback)
+    assert message["blocks"][-1] == feedback and message["blocks"][-2]["type"] == "actions"
+    [element] = feedback["elements"]
+    assert (element["type"], element["action_id"]) == ("feedback_buttons", FEEDBACK_ACTION)
+    assert element["positive_button"]["value"] == "up" and element["negative_button"]["value"] == "down"
+    assert element["negative_button"]["accessibility_label"] == "This answer did not help"
+    long_reply = render_reply("```python\n" + "x = 1\n" * 2000 + "```", feedback=feedback)
+    assert [feedback in message["blocks"] for message in long_reply] == [False] * (len(long_reply) - 1) + [True]
+    assert render_reply("", feedback=feedback) == []
+    assert all(feedback not in message["blocks"] for message in render_reply(REPLY))

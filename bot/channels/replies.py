@@ -25,19 +25,31 @@ DETECTION_PREFIX_CHARS = 300
 
 
 @cache
-def table(language: str) -> dict[str, str]:
+def table(language: str) -> dict[str, Any]:
     return yaml.safe_load((LOCALES / f"{language}.yml").read_text(encoding="utf-8"))
 
 
+def supported(language: str | None) -> str:
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def channel_text(key: str, language: str | None, **values: Any) -> str:
-    return table(language if language in LANGUAGES else DEFAULT_LANGUAGE)[key].format(**values)
+    return table(supported(language))[key].format(**values)
+
+
+def channel_entries(key: str, language: str | None) -> list[dict[str, str]]:
+    """A list the table holds under `key` (e.g. Slack's suggested prompts), in `language` or the default."""
+    return [dict(entry) for entry in table(supported(language))[key]]
+
+
+def locale_language(locale: Any) -> str | None:
+    """The supported language of a locale such as Slack's "es-ES" or "en_US", or None."""
+    language = locale[:2].lower() if isinstance(locale, str) else None
+    return language if language in LANGUAGES else None
 
 
 def declared_language(metadata: Mapping[str, Any] | None) -> str | None:
-    language = (metadata or {}).get("language")
-    if isinstance(language, str) and language[:2].lower() in LANGUAGES:
-        return language[:2].lower()
-    return None
+    return locale_language((metadata or {}).get("language"))
 
 
 async def reply_language(agent: Any, sender_id: str, metadata: Mapping[str, Any] | None, text: Any = None) -> str:

@@ -8,7 +8,14 @@ subtypes. The text passes the channels' guard (bot/channels/guard.py: control ch
 reply to an empty or too long message; no rate limit, Slack limits the pace itself), and a turn that produced
 no reply (the action server down or too slow) is answered with an apology in the user's language.
 
-Configured from the environment (see `credentials_from_env`); the secrets never go into a file.
+Two ways in, one way of answering: Slack's HTTP events endpoint (/webhooks/slack/webhook, with the signing
+secret) and Socket Mode (bot/channels/slack_socket.py, with the app-level token: no public address needed)
+both hand the payload to `SlackChannel.receive`. Answers carry thumbs up / down; a click reaches Rasa as the
+user's `/rate_answer{"rating": "up"}` in the answer's thread. Slack's assistant features
+(bot/channels/slack_assistant.py): a new assistant thread is greeted with suggested prompts, a question shows
+"is thinking…" until its answer, and the first question names its thread.
+
+Configured from the environment (bot/channels/slack_settings.py); the secrets never go into a file.
 """
 
 from __future__ import annotations
@@ -37,15 +44,23 @@ from sanic.response import HTTPResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels import slack_assistant
 from bot.channels.guard import InputGuard
-from bot.channels.replies import channel_says, refusal
-from bot.channels.slack_render import render_reply
+from bot.channels.replies import DEFAULT_LANGUAGE, channel_says, channel_text, refusal, reply_language
+from bot.channels.slack_assistant import AssistantThread, assistant_thread_from_event
+from bot.channels.slack_render import FEEDBACK_ACTION, RATINGS, Block, feedback_block, render_reply
+from bot.channels.slack_settings import (
+    API_URL_VARIABLE,
+    APP_TOKEN_PREFIX,
+    APP_TOKEN_VARIABLE,
+    DEFAULT_API_URL,
+    SECRET_VARIABLE,
+    TOKEN_VARIABLE,
+)
+from bot.channels.slack_socket import SocketModeConnection
 
 logger = logging.getLogger(__name__)
 
-CHANNEL_CLASS = "bot.channels.slack.SlackChannel"
-TOKEN_VARIABLE, SECRET_VARIABLE, API_URL_VARIABLE = "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL"
-DEFAULT_API_URL = "https://slack.com/api/"
 SIGNATURE_WINDOW_SECONDS = 5 * 60
 REMEMBERED_KEYS = 10_000
 CONVERSATION_PREFIX = "slack"
@@ -61,16 +76,6 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 def _strings(*values: Any) -> bool:
     return all(isinstance(value, str) and value for value in values)
-
-
-def credentials_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, Any] | None:
-    """The credentials.yml entry that enables Slack, or None when the token or the signing secret is unset.
-
-    The entry holds no secret: the Rasa server reads both from its environment when it starts.
-    """
-    if not (environ.get(TOKEN_VARIABLE) and environ.get(SECRET_VARIABLE)):
-        return None
-    return {CHANNEL_CLASS: {"slack_api_url": environ.get(API_URL_VARIABLE) or DEFAULT_API_URL}}
 
 
 def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -96,7 +101,7 @@ def signature_problem(secret: str, timestamp: str | None, signature: str | None,
 
 @dataclass(frozen=True)
 class Question:
-    """A user message to answer: where it came from, its thread, and whether it is a button click."""
+    """A user message to answer: where it came from, its thread, whether it is a button click or a rating."""
 
     text: str
     user: str
@@ -105,6 +110,12 @@ class Question:
     key: str
     clicked: bool = False
     bot_user_ids: frozenset[str] = frozenset()
+    rating: str | None = None  # "up" or "down": a click on an answer's feedback buttons
+    rated_ts: str | None = None  # the rated answer's message
+
+    @property
+    def typed(self) -> bool:
+        return not self.clicked and self.rating is None
 
     @property
     def conversation_id(self) -> str:
@@ -137,13 +148,24 @@ def question_from_event(event: Mapping[str, Any], bot_user_ids: Collection[str] 
     return Question(text, user, channel, thread_ts, key=f"message:{channel}:{ts}", bot_user_ids=frozenset(bot_user_ids))
 
 
+def rating_message(rating: str) -> str:
+    """What a click on the feedback buttons says to Rasa: the `rate_answer` intent with the rating."""
+    return "/rate_answer" + json.dumps({"rating": rating})
+
+
 def question_from_click(payload: Mapping[str, Any]) -> Question | None:
-    """A button click (block_actions) as the user's message with the button's payload, in the button's thread."""
+    """A button click (block_actions) as the user's message with the button's payload, in the button's thread;
+    a click on an answer's feedback buttons as `rating_message`."""
     actions = payload.get("actions")
     action = _mapping(actions[0]) if isinstance(actions, list) and actions else {}
-    if payload.get("type") != "block_actions" or action.get("type") != "button":
+    if payload.get("type") != "block_actions" or action.get("type") not in ("button", "feedback_buttons"):
         return None
-    value = action.get("value")
+    rating = None
+    if action.get("type") == "feedback_buttons":
+        rating = action.get("value")
+        if action.get("action_id") != FEEDBACK_ACTION or rating not in RATINGS:
+            return None
+    value = rating_message(rating) if rating else action.get("value")
     container, message = _mapping(payload.get("container")), _mapping(payload.get("message"))
     user = _mapping(payload.get("user")).get("id")
     channel = container.get("channel_id") or _mapping(payload.get("channel")).get("id")
@@ -152,7 +174,11 @@ def question_from_click(payload: Mapping[str, Any]) -> Question | None:
     if not _strings(value, user, channel, thread_ts):
         return None
     click_id = action.get("action_ts") or payload.get("trigger_id") or ""
-    return Question(value, user, channel, thread_ts, key=f"click:{channel}:{user}:{click_id}", clicked=True)
+    key = f"click:{channel}:{user}:{click_id}"
+    if rating:
+        rated_ts = container.get("message_ts") or message.get("ts")
+        return Question(value, user, channel, thread_ts, key, rating=rating, rated_ts=rated_ts)
+    return Question(value, user, channel, thread_ts, key=key, clicked=True)
 
 
 def bot_user_ids_in(body: Mapping[str, Any]) -> set[str]:
@@ -199,6 +225,10 @@ class RecentKeys:
             self._keys.popitem(last=False)
         return True
 
+    def discard(self, key: str) -> bool:
+        """Forget `key`; whether it was remembered."""
+        return self._keys.pop(key, False) is None
+
 
 def web_client(token: str, api_url: str, proxy: str | None = None) -> AsyncWebClient:
     """Slack's Web API client at a settable address, retrying when Slack says to slow down."""
@@ -208,7 +238,11 @@ def web_client(token: str, api_url: str, proxy: str | None = None) -> AsyncWebCl
 
 
 class SlackThreadBot(SlackBot):
-    """Rasa's Slack output, posting each reply whole (Block Kit) in the question's thread."""
+    """Rasa's Slack output, posting each reply whole (Block Kit) in the question's thread.
+
+    Rasa's own replies (answers) end with `feedback` (thumbs up / down) when it is set; the channel's own words
+    (`say`: greetings, refusals, the apology) never do.
+    """
 
     def __init__(
         self, token: str, channel: str | None, thread_ts: str | None, api_url: str, proxy: str | None = None
@@ -216,6 +250,7 @@ class SlackThreadBot(SlackBot):
         super().__init__(token, channel, thread_ts, proxy)
         self.client = web_client(token, api_url, proxy)
         self.sent = 0
+        self.feedback: Block | None = None
 
     async def _post_message(self, channel: str, **kwargs: Any) -> None:
         """Every post goes to the thread; `as_user` (Rasa sets it) is for classic apps only, so it is dropped."""
@@ -227,16 +262,21 @@ class SlackThreadBot(SlackBot):
         await self.client.chat_postMessage(channel=channel, **kwargs)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send_reply(recipient_id, text, [])
+        await self._send_reply(recipient_id, text, [], self.feedback)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        await self._send_reply(recipient_id, text, buttons)
+        await self._send_reply(recipient_id, text, buttons, self.feedback)
 
-    async def _send_reply(self, recipient_id: str, text: str, buttons: list[dict[str, Any]]) -> None:
+    async def say(self, recipient_id: str, text: str) -> None:
+        await self._send_reply(recipient_id, text, [], None)
+
+    async def _send_reply(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], feedback: Block | None
+    ) -> None:
         self.sent += 1
-        for message in render_reply(text or "", buttons):
+        for message in render_reply(text or "", buttons, feedback):
             await self._post_message(
                 self.slack_channel or recipient_id,
                 text=message["text"],
@@ -247,16 +287,37 @@ class SlackThreadBot(SlackBot):
 
 
 class SlackChannel(SlackInput):
-    """Rasa's Slack input with thread conversations, strict signatures, and retries never answered twice."""
+    """Rasa's Slack input with thread conversations, strict signatures, retries never answered twice, and
+    Socket Mode when an app-level token is given."""
 
-    def __init__(self, token: str, signing_secret: str, api_url: str = DEFAULT_API_URL, proxy: str | None = None):
-        if not (token and signing_secret):
-            raise InvalidConfigException(f"The Slack channel needs {TOKEN_VARIABLE} and {SECRET_VARIABLE} to be set.")
+    def __init__(
+        self,
+        token: str,
+        signing_secret: str,
+        api_url: str = DEFAULT_API_URL,
+        proxy: str | None = None,
+        app_token: str = "",
+    ):
+        if not (token and (signing_secret or app_token)):
+            raise InvalidConfigException(
+                f"The Slack channel needs {TOKEN_VARIABLE} and {SECRET_VARIABLE} (HTTP events) "
+                f"or {APP_TOKEN_VARIABLE} (Socket Mode) to be set."
+            )
+        if app_token and not app_token.startswith(APP_TOKEN_PREFIX):
+            raise InvalidConfigException(
+                f"{APP_TOKEN_VARIABLE} must be an app-level token ({APP_TOKEN_PREFIX}...): create one under Basic "
+                "Information > App-Level Tokens with the connections:write scope."
+            )
         super().__init__(token, proxy=proxy, use_threads=True, slack_signing_secret=signing_secret)
         self.api_url = api_url
+        self.app_token = app_token
         self._recent = RecentKeys()
         self._bot_user_id: str | None = None
+        self._untitled = RecentKeys()  # assistant threads whose first question is still to name them
         self.guard = InputGuard.from_env(rate_limited=False)
+
+    def _validate_credentials(self) -> None:
+        """Rasa's check demands a signing secret; Socket Mode needs none (`__init__` checks what each mode needs)."""
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SlackChannel:
@@ -267,6 +328,7 @@ class SlackChannel(SlackInput):
             signing_secret=credentials.get("slack_signing_secret") or os.environ.get(SECRET_VARIABLE, ""),
             api_url=credentials.get("slack_api_url") or os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL,
             proxy=credentials.get("proxy"),
+            app_token=credentials.get("slack_app_token") or os.environ.get(APP_TOKEN_VARIABLE, ""),
         )
 
     def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> SlackThreadBot:
@@ -280,11 +342,35 @@ class SlackChannel(SlackInput):
             # `answering`: events accepted and still being answered (0 = every accepted event is finished).
             return response.json({"status": "ok", "answering": len(self._background_tasks)})
 
-        @slack_webhook.route("/webhook", methods=["POST"])
-        async def webhook(request: Request) -> HTTPResponse:
-            return await self._handle(request, on_new_message)
+        if self.slack_signing_secret:  # without it no request could be proven to come from Slack
 
+            @slack_webhook.route("/webhook", methods=["POST"])
+            async def webhook(request: Request) -> HTTPResponse:
+                return await self._handle(request, on_new_message)
+
+        if self.app_token:
+            self._open_socket_mode(slack_webhook, on_new_message)
         return slack_webhook
+
+    def _open_socket_mode(self, blueprint: Blueprint, on_new_message: OnNewMessage) -> None:
+        """The Socket Mode connection lives as long as the server: opened once it serves, closed as it stops."""
+        connection: SocketModeConnection | None = None
+
+        @blueprint.listener("after_server_start")
+        async def open_connection(app: Any, _: Any) -> None:
+            nonlocal connection
+            # The agent is looked up at each payload: Rasa may load another model while it runs.
+            connection = SocketModeConnection(
+                self.app_token,
+                web_client(self.slack_token, self.api_url, self.proxy),
+                lambda payload: self.receive(payload, on_new_message, getattr(app.ctx, "agent", None)),
+            )
+            await connection.start()
+
+        @blueprint.listener("before_server_stop")
+        async def close_connection(*_: Any) -> None:
+            if connection:
+                await connection.stop()
 
     async def _handle(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         """Check the signature first; then answer Slack at once and the user in the background."""
@@ -309,66 +395,106 @@ class SlackChannel(SlackInput):
         retry = request.headers.get("X-Slack-Retry-Num")
         if retry:
             logger.info("Slack retry #%s (%s).", retry, request.headers.get("X-Slack-Retry-Reason", "no reason given"))
-        question = self._question(body)
-        if question and self._recent.first_time(question.key):
-            self._answer_later(on_new_message, question, getattr(request.app.ctx, "agent", None))
+        self.receive(body, on_new_message, getattr(request.app.ctx, "agent", None))
         return response.text("", headers={"X-Slack-No-Retry": "1"} if retry else None)
 
-    def _question(self, body: dict[str, Any]) -> Question | None:
-        """The question to answer, unless this delivery was already seen (a retry) or needs no answer."""
-        if body.get("type") == "block_actions":
-            return question_from_click(body)
-        if body.get("type") != "event_callback":
-            return None
-        event_id = body.get("event_id")
-        if isinstance(event_id, str) and event_id and not self._recent.first_time(f"event:{event_id}"):
-            return None
-        known_bots = bot_user_ids_in(body) | ({self._bot_user_id} if self._bot_user_id else set())
-        return question_from_event(_mapping(body.get("event")), known_bots)
+    def receive(self, body: Mapping[str, Any], on_new_message: OnNewMessage, agent: Any) -> None:
+        """Take one Slack payload (an event callback or a click), by whichever way it came, and answer it in the
+        background. Returns at once: Slack wants its acknowledgement within 3 seconds; Rasa may take longer."""
+        if body.get("type") == "event_callback":
+            event_id = body.get("event_id")
+            if isinstance(event_id, str) and event_id and not self._recent.first_time(f"event:{event_id}"):
+                return  # a retry or redelivery of an event already taken
+            event = _mapping(body.get("event"))
+            thread = assistant_thread_from_event(event)
+            if thread:
+                self._untitled.first_time(conversation_id(thread.channel, thread.thread_ts))
+                self._in_background(self._greet(thread))
+                return
+            known_bots = bot_user_ids_in(body) | ({self._bot_user_id} if self._bot_user_id else set())
+            question = question_from_event(event, known_bots)
+        elif body.get("type") == "block_actions":
+            question = question_from_click(body)
+        else:
+            return
+        if question and self._recent.first_time(question.key):
+            self._in_background(self._answer(on_new_message, question, agent))
 
-    def _answer_later(self, on_new_message: OnNewMessage, question: Question, agent: Any) -> None:
-        """Slack wants its answer within 3 seconds; Rasa may take longer, so it runs as a task."""
-        task = asyncio.create_task(self._answer(on_new_message, question, agent))
+    def _in_background(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
+
+    async def _greet(self, thread: AssistantThread) -> None:
+        """A new assistant thread: a greeting and suggested prompts in the language of the user's Slack."""
+        output = self.get_output_channel(thread.channel, thread.thread_ts)
+        language = await slack_assistant.user_language(output.client, thread.user) or DEFAULT_LANGUAGE
+        await slack_assistant.suggest_prompts(output.client, thread, language)
+        await self._say(output, thread.thread_ts, channel_text("assistant_greeting", language))
 
     async def _answer(self, on_new_message: OnNewMessage, question: Question, agent: Any) -> None:
         """One turn in the question's thread: a polite refusal, or the bot's answer, or else the apology."""
         bot_user_ids = question.bot_user_ids | await self._bot_user_ids()
         if question.user in bot_user_ids:
             return
-        text = question.text if question.clicked else clean_text(question.text, bot_user_ids)
+        text = clean_text(question.text, bot_user_ids) if question.typed else question.text
         output = self.get_output_channel(question.channel, question.thread_ts)
         verdict = self.guard.check(question.conversation_id, text)
         if not verdict.accepted:
-            await self._say(output, question, await refusal(agent, question.conversation_id, verdict, text))
+            said = await refusal(agent, question.conversation_id, verdict, text)
+            await self._say(output, question.thread_ts, said)
             return
-        message = UserMessage(
-            verdict.text,
-            output,
-            question.conversation_id,
-            input_channel=self.name(),
-            metadata={"out_channel": question.channel, "thread_id": question.thread_ts, "users": [question.user]},
-        )
+        metadata: dict[str, Any] = {
+            "out_channel": question.channel,
+            "thread_id": question.thread_ts,
+            "users": [question.user],
+        }
+        if question.rating:  # a rating is stored by Rasa; it asks for no answer, so no status and no apology
+            metadata["rated_message_ts"] = question.rated_ts
+            await self._handle_message(on_new_message, verdict.text, output, question, metadata)
+            return
+        # The status and the rating buttons' labels come before the answer, so the language is told first (on a
+        # thread's first message that costs one more NLU parse of the text).
+        language = await reply_language(agent, question.conversation_id, None, verdict.text)
+        output.feedback = feedback_block(channel_text("rate_up", language), channel_text("rate_down", language))
+        client, channel, thread_ts = output.client, question.channel, question.thread_ts
+        # The status shows before the turn starts (one call to Slack); the title is set beside the turn.
+        await slack_assistant.set_status(client, channel, thread_ts, channel_text("thinking", language))
+        titled: asyncio.Future | None = None
+        if question.typed and self._untitled.discard(question.conversation_id):
+            titled = asyncio.ensure_future(slack_assistant.set_title(client, channel, thread_ts, verdict.text))
+        await self._handle_message(on_new_message, verdict.text, output, question, metadata)
+        if output.sent == 0:
+            logger.warning("No reply in Slack thread %s (is the action server up?); sent the apology.", thread_ts)
+            said = await channel_says("unavailable", agent, question.conversation_id, text=verdict.text)
+            await self._say(output, thread_ts, said)
+        if titled:
+            await titled
+        await slack_assistant.set_status(client, channel, thread_ts, "")
+
+    async def _handle_message(
+        self,
+        on_new_message: OnNewMessage,
+        text: str,
+        output: SlackThreadBot,
+        question: Question,
+        metadata: dict[str, Any],
+    ) -> None:
+        """One turn of Rasa; a failure is logged, not raised, so that the apology can still go out."""
+        message = UserMessage(text, output, question.conversation_id, input_channel=self.name(), metadata=metadata)
         try:
             await on_new_message(message)
         except Exception:
             logger.exception(
                 "Could not answer a Slack message in %s (thread %s).", question.channel, question.thread_ts
             )
-        if output.sent == 0:
-            logger.warning(
-                "No reply in Slack thread %s (is the action server up?); sent the apology.", question.thread_ts
-            )
-            said = await channel_says("unavailable", agent, question.conversation_id, text=verdict.text)
-            await self._say(output, question, said)
 
-    async def _say(self, output: SlackThreadBot, question: Question, text: str) -> None:
-        """The channel's own words in the question's thread; a Slack failure is logged, never raised."""
+    async def _say(self, output: SlackThreadBot, thread_ts: str, text: str) -> None:
+        """The channel's own words in the thread; a Slack failure is logged, never raised."""
         try:
-            await output.send_text_message(question.conversation_id, text)
+            await output.say(output.slack_channel or "", text)
         except Exception as error:
-            logger.warning("Could not post to Slack thread %s (%s).", question.thread_ts, type(error).__name__)
+            logger.warning("Could not post to Slack thread %s (%s).", thread_ts, type(error).__name__)
 
     async def _bot_user_ids(self) -> set[str]:
         """The bot's own user id from auth.test, asked once; without it mentions still work via the event."""

@@ -3,7 +3,8 @@
 Pure functions, no Slack client: the connector (bot/channels/slack.py) posts what `render_reply` returns.
 A reply becomes as few `chat.postMessage` calls as Slack's limits allow, normally one: prose as mrkdwn
 sections, each fenced code block as a `rich_text_preformatted` block (literal text, so blank lines and
-`*`, `_`, `<` inside code survive), buttons as `actions` blocks.
+`*`, `_`, `<` inside code survive), buttons as `actions` blocks, and on an answer Slack's thumbs up / down
+(`feedback_buttons` in a `context_actions` block) after everything else.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ MAX_BLOCKS = 50  # blocks in one message
 BUTTONS_PER_BLOCK = 25  # elements of one actions block
 BUTTON_TEXT_LIMIT = 75
 FALLBACK_LIMIT = 4000  # Slack's advice for the notification text
+FEEDBACK_ACTION = "rate-answer"  # the action_id of the feedback buttons; a click carries "up" or "down"
+RATINGS = ("up", "down")
 
 Block = dict[str, Any]
 
@@ -195,6 +198,25 @@ def button_blocks(buttons: Sequence[dict[str, Any]]) -> list[Block]:
     ]
 
 
+def feedback_block(up_label: str, down_label: str) -> Block:
+    """Thumbs up / down under an answer; the labels (the user's language) are what screen readers say."""
+
+    def button(symbol: str, rating: str, label: str) -> dict[str, Any]:
+        return {"text": {"type": "plain_text", "text": symbol}, "value": rating, "accessibility_label": label[:75]}
+
+    return {
+        "type": "context_actions",
+        "elements": [
+            {
+                "type": "feedback_buttons",
+                "action_id": FEEDBACK_ACTION,
+                "positive_button": button("👍", "up", up_label),
+                "negative_button": button("👎", "down", down_label),
+            }
+        ],
+    }
+
+
 def _fallback(plain: Iterable[str]) -> str:
     text = "\n\n".join(part for part in plain if part.strip())
     return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
@@ -208,11 +230,13 @@ def _button_titles(blocks: Iterable[Block]) -> str:
     return escape(" / ".join(titles))
 
 
-def render_reply(markdown: str, buttons: Sequence[dict[str, Any]] = ()) -> list[SlackMessage]:
+def render_reply(
+    markdown: str, buttons: Sequence[dict[str, Any]] = (), feedback: Block | None = None
+) -> list[SlackMessage]:
     """A whole bot reply as Slack messages: normally one; more only past Slack's limits, cut between blocks.
 
     A code block longer than one section's limit goes in messages of its own, cut between lines. An empty
-    reply gives no message.
+    reply gives no message. `feedback` (see `feedback_block`) ends the last message.
     """
     drafts: list[_Draft] = [_Draft()]
 
@@ -240,6 +264,10 @@ def render_reply(markdown: str, buttons: Sequence[dict[str, Any]] = ()) -> list[
             start_message()
     for block in button_blocks(buttons):
         add(block, "")
+    while len(drafts) > 1 and not drafts[-1].blocks:
+        drafts.pop()
+    if feedback and drafts[-1].blocks:
+        add(feedback, "")
     return [
         SlackMessage(text=_fallback(draft.plain) or _button_titles(draft.blocks), blocks=draft.blocks)
         for draft in drafts

@@ -1,16 +1,21 @@
-"""The Slack channel: its pure parts, then end to end with the real servers and a stand-in for Slack's Web API.
+"""The Slack channel: its pure parts, then end to end with the real servers and a stand-in for Slack.
 
-The end-to-end tests sign requests the way Slack does, post them to /webhooks/slack/webhook, and read what
-the bot sent to the stand-in (tests/slack_standin.py). Each case uses its own channel and timestamps.
+The HTTP tests sign requests the way Slack does, post them to /webhooks/slack/webhook, and read what the bot
+sent to the stand-in's Web API (tests/slack_standin.py). The Socket Mode tests run a second server that has
+only the bot token and an app-level token (no public address): the stand-in hands it envelopes over a real
+WebSocket and records the acknowledgements. Each case uses its own channel and timestamps.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,18 +23,20 @@ import pytest
 import requests
 
 from bot import serve
+from bot.channels.replies import channel_entries, channel_text
 from bot.channels.slack import (
-    CHANNEL_CLASS,
     RecentKeys,
     clean_text,
     conversation_id,
-    credentials_from_env,
     parse_conversation_id,
     question_from_click,
     question_from_event,
+    rating_message,
     signature_problem,
     slack_signature,
 )
+from bot.channels.slack_assistant import assistant_thread_from_event, title_from_question
+from bot.channels.slack_settings import CHANNEL_CLASS, credentials_from_env
 from tests.e2e.servers import running_servers, wait_until_slack_idle
 from tests.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
 
@@ -38,6 +45,7 @@ RASA = f"http://localhost:{RASA_PORT}"
 WEBHOOK = f"{RASA}/webhooks/slack/webhook"
 TOKEN = "fake-bot-token-for-tests"
 SECRET = "signing-secret-for-tests-only"
+APP_TOKEN = "xapp-1-A0TEST-fake-app-token-for-tests"
 USER = "UALICE"
 REPLY_WAIT = 30.0  # seconds; generous, replies usually take well under one
 _counter = itertools.count(1)
@@ -90,6 +98,27 @@ def test_button_clicks_are_the_users_message_in_the_buttons_thread():
     assert question_from_click({**payload, "actions": [{"type": "static_select"}]}) is None
 
 
+def test_a_click_on_the_feedback_buttons_is_a_rating_of_the_answer_in_its_thread():
+    payload = feedback_payload("C9", root="5.0", rating="down")
+    question = question_from_click(payload)
+    assert question and question.rating == "down" and not question.typed
+    assert (question.text, question.thread_ts) == ('/rate_answer{"rating": "down"}', "5.0")
+    assert question.rated_ts == payload["container"]["message_ts"]
+    assert rating_message("up") == '/rate_answer{"rating": "up"}'
+    other = {**payload["actions"][0], "value": "/restart"}
+    assert question_from_click({**payload, "actions": [other]}) is None  # only "up" and "down" are ratings
+
+
+def test_assistant_threads_and_their_titles():
+    event = assistant_thread_started("D1", "7.0", user="U2")
+    thread = assistant_thread_from_event(event)
+    assert thread and (thread.user, thread.channel, thread.thread_ts) == ("U2", "D1", "7.0")
+    assert assistant_thread_from_event({**event, "type": "assistant_thread_context_changed"}) is None
+    assert assistant_thread_from_event({**event, "assistant_thread": {"channel_id": "D1"}}) is None
+    assert title_from_question("  Which   framework\nfirst? ") == "Which framework first?"
+    assert len(title_from_question("x" * 500)) == 80
+
+
 def test_mentions_and_slack_markup_are_cleaned_from_typed_text():
     assert clean_text("<@UBOT> PyTorch vs TensorFlow &amp; Keras?", {"UBOT"}) == "PyTorch vs TensorFlow & Keras?"
     assert clean_text("see <https://keras.io|keras.io> <@UBOT>", {"UBOT"}) == "see keras.io"
@@ -101,13 +130,16 @@ def test_conversation_ids_and_recent_keys():
     recent = RecentKeys(limit=2)
     assert recent.first_time("a") and not recent.first_time("a")
     assert recent.first_time("b") and recent.first_time("c") and recent.first_time("a")
+    assert recent.discard("a") and not recent.discard("a") and recent.first_time("a")
 
 
-def test_credentials_from_env_needs_both_secrets_and_writes_none():
+def test_credentials_from_env_needs_the_token_and_a_way_in_and_writes_no_secret():
     assert credentials_from_env({"SLACK_BOT_TOKEN": TOKEN}) is None
     assert credentials_from_env({"SLACK_SIGNING_SECRET": SECRET}) is None
+    assert credentials_from_env({"SLACK_APP_TOKEN": APP_TOKEN, "SLACK_SIGNING_SECRET": SECRET}) is None
     entry = credentials_from_env({"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET})
     assert entry == {CHANNEL_CLASS: {"slack_api_url": "https://slack.com/api/"}}
+    assert credentials_from_env({"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": APP_TOKEN}) == entry
     custom = credentials_from_env({"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": "x"})
     assert custom == {CHANNEL_CLASS: {"slack_api_url": "x"}}
 
@@ -151,7 +183,12 @@ def post_signed(
 
 
 def event_body(event: dict[str, Any]) -> bytes:
-    envelope = {
+    return json.dumps(event_payload(event)).encode()
+
+
+def event_payload(event: dict[str, Any]) -> dict[str, Any]:
+    """An Events API callback, as the HTTP endpoint gets it and as a Socket Mode envelope carries it."""
+    return {
         "token": "unused-verification-token",
         "team_id": "TTEST",
         "api_app_id": "ATEST",
@@ -161,21 +198,30 @@ def event_body(event: dict[str, Any]) -> bytes:
         "authorizations": [{"team_id": "TTEST", "user_id": BOT_USER_ID, "is_bot": True}],
         "event": event,
     }
-    return json.dumps(envelope).encode()
 
 
 def mention(channel: str, text: str, thread_ts: str | None = None) -> tuple[bytes, str]:
+    payload, ts = mention_payload(channel, text, thread_ts)
+    return json.dumps(payload).encode(), ts
+
+
+def mention_payload(channel: str, text: str, thread_ts: str | None = None) -> tuple[dict[str, Any], str]:
     ts = new_ts()
     event = {"type": "app_mention", "user": USER, "text": f"<@{BOT_USER_ID}> {text}", "ts": ts, "channel": channel}
     if thread_ts:
         event["thread_ts"] = thread_ts
-    return event_body({**event, "event_ts": ts}), ts
+    return event_payload({**event, "event_ts": ts}), ts
 
 
 def direct_message(channel: str, text: str, **extra: Any) -> tuple[bytes, str]:
+    payload, ts = direct_message_payload(channel, text, **extra)
+    return json.dumps(payload).encode(), ts
+
+
+def direct_message_payload(channel: str, text: str, **extra: Any) -> tuple[dict[str, Any], str]:
     ts = new_ts()
     event = {"type": "message", "channel_type": "im", "user": USER, "text": text, "ts": ts, "channel": channel}
-    return event_body({**event, "event_ts": ts, **extra}), ts
+    return event_payload({**event, "event_ts": ts, **extra}), ts
 
 
 def click_payload(channel: str, root: str, value: str) -> dict[str, Any]:
@@ -194,6 +240,19 @@ def click_payload(channel: str, root: str, value: str) -> dict[str, Any]:
             {"type": "button", "action_id": "reply-button-0", "block_id": "b1", "value": value, "action_ts": new_ts()}
         ],
     }
+
+
+def feedback_payload(channel: str, root: str, rating: str) -> dict[str, Any]:
+    """A click on the thumbs of an answer, as Slack sends it (block_actions with a feedback_buttons action)."""
+    payload = click_payload(channel, root, value=rating)
+    action = {"type": "feedback_buttons", "action_id": "rate-answer", "block_id": "f1", "value": rating}
+    return {**payload, "actions": [{**action, "action_ts": new_ts()}]}
+
+
+def assistant_thread_started(channel: str, thread_ts: str, user: str = USER) -> dict[str, Any]:
+    context = {"channel_id": "CVIEWED", "team_id": "TTEST", "enterprise_id": None}
+    thread = {"user_id": user, "context": context, "channel_id": channel, "thread_ts": thread_ts}
+    return {"type": "assistant_thread_started", "assistant_thread": thread, "event_ts": new_ts()}
 
 
 def in_thread(channel: str, thread_ts: str) -> Callable[[dict[str, Any]], bool]:
@@ -361,3 +420,174 @@ def test_button_click_is_answered_in_its_thread(slack):
     second = reply_to(slack, channel, root, count=2)[1]
     assert "Keras" in second["text"] and "PyTorch" in second["text"]
     assert len(settled_posts(slack, channel, root)) == 2
+
+
+@pytest.mark.e2e
+def test_http_assistant_thread_is_greeted_with_suggested_prompts(slack):
+    channel, thread_ts = new_channel("D"), new_ts()
+    assert post_signed(event_body(assistant_thread_started(channel, thread_ts))).status_code == 200
+    [greeting] = reply_to(slack, channel, thread_ts)
+    assert greeting["text"] == channel_text("assistant_greeting", "en")
+    assert all(block["type"] != "context_actions" for block in greeting["blocks"])  # not an answer: no rating
+    [prompts] = slack.calls_to("assistant.threads.setSuggestedPrompts", in_assistant_thread(channel, thread_ts))
+    assert prompts["prompts"] == channel_entries("suggested_prompts", "en")
+
+
+# --- Socket Mode: the same bot with no public address (bot token + app token, no signing secret) -------------
+
+SOCKET_RASA_PORT, SOCKET_ACTIONS_PORT = 16105, 16155
+SOCKET_RASA = f"http://localhost:{SOCKET_RASA_PORT}"
+SPANISH_USER = "UMARIA"
+
+
+@dataclass
+class SocketSlack:
+    """The stand-in the Socket Mode server is connected to, and that server's tracker store."""
+
+    standin: SlackStandIn
+    trackers: Path
+    logs: Path
+
+    def send(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0, retry_reason: str = "") -> None:
+        """One envelope, returning once the bot has acknowledged it (so the server has taken it)."""
+        envelope_id = self.standin.send_envelope(kind, payload, retry_attempt, retry_reason)
+        assert self.standin.wait_for_ack(envelope_id) == {"envelope_id": envelope_id}, "envelope not acknowledged"
+
+    def settled_posts(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        wait_until_slack_idle(SOCKET_RASA)
+        return self.standin.posts(in_thread(channel, thread_ts))
+
+    def user_events(self, conversation: str) -> list[dict[str, Any]]:
+        wait_until_slack_idle(SOCKET_RASA)
+        with sqlite3.connect(self.trackers) as connection:
+            rows = connection.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (conversation,)
+            ).fetchall()
+        return [json.loads(data) for (data,) in rows]
+
+
+@pytest.fixture(scope="module")
+def socket_slack(kb_path, tmp_path_factory) -> Iterator[SocketSlack]:
+    folder = tmp_path_factory.mktemp("slack-socket")
+    standin = SlackStandIn(locales={SPANISH_USER: "es-ES"}).start()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SLACK_BOT_TOKEN", TOKEN)
+            patch.setenv("SLACK_APP_TOKEN", APP_TOKEN)
+            patch.delenv("SLACK_SIGNING_SECRET", raising=False)
+            patch.setenv("SLACK_API_URL", standin.api_url)
+            patch.setenv("TRACKER_STORE_URL", f"sqlite:///{folder / 'trackers.sqlite'}")
+            with running_servers(SOCKET_RASA_PORT, SOCKET_ACTIONS_PORT, log_dir=folder / "logs"):
+                assert standin.wait_until_connected(timeout=60), f"no Socket Mode connection; see {folder / 'logs'}"
+                yield SocketSlack(standin, folder / "trackers.sqlite", folder / "logs")
+    finally:
+        standin.stop()
+
+
+def in_assistant_thread(channel: str, thread_ts: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda body: body.get("channel_id") == channel and body.get("thread_ts") == thread_ts
+
+
+def has_feedback_buttons(post: dict[str, Any]) -> bool:
+    return any(block["type"] == "context_actions" for block in post["blocks"])
+
+
+@pytest.mark.e2e
+def test_socket_mode_connects_with_the_app_token_and_opens_no_http_endpoint(socket_slack):
+    [call] = [call for call in socket_slack.standin.calls if call.method == "apps.connections.open"]
+    assert call.authorization == f"Bearer {APP_TOKEN}"
+    unsigned = requests.post(f"{SOCKET_RASA}/webhooks/slack/webhook", data=b"{}", timeout=10)
+    assert unsigned.status_code == 404  # without a signing secret nothing could prove a request came from Slack
+    log = (socket_slack.logs / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    assert "Slack Socket Mode: connecting through" in log
+    assert APP_TOKEN not in log and TOKEN not in log
+
+
+@pytest.mark.e2e
+def test_socket_mode_mention_is_acknowledged_and_answered_in_its_thread_while_thinking(socket_slack):
+    channel = new_channel()
+    payload, ts = mention_payload(channel, "which framework should I learn?")
+    socket_slack.send("events_api", payload)
+    [post] = socket_slack.standin.wait_for_posts(in_thread(channel, ts), timeout=REPLY_WAIT)
+    assert "PyTorch" in post["text"] and any(block["type"] == "actions" for block in post["blocks"])
+    assert has_feedback_buttons(post)
+    assert len(socket_slack.settled_posts(channel, ts)) == 1
+    calls = [
+        call
+        for call in socket_slack.standin.calls
+        if channel in (call.body.get("channel"), call.body.get("channel_id"))
+    ]
+    assert [(call.method, call.body.get("status")) for call in calls] == [
+        ("assistant.threads.setStatus", channel_text("thinking", "en")),
+        ("chat.postMessage", None),
+        ("assistant.threads.setStatus", ""),
+    ]
+    assert {call.authorization for call in calls} == {f"Bearer {TOKEN}"}
+
+
+@pytest.mark.e2e
+def test_socket_mode_redelivery_is_acknowledged_and_not_answered_twice(socket_slack):
+    channel = new_channel()
+    payload, ts = mention_payload(channel, "What is PyTorch?")
+    socket_slack.send("events_api", payload)
+    socket_slack.send("events_api", payload, retry_attempt=1, retry_reason="timeout")
+    socket_slack.standin.wait_for_posts(in_thread(channel, ts), timeout=REPLY_WAIT)
+    assert len(socket_slack.settled_posts(channel, ts)) == 1
+
+
+@pytest.mark.e2e
+def test_socket_mode_button_click_is_answered_in_its_thread(socket_slack):
+    channel = new_channel()
+    payload, root = mention_payload(channel, "PyTorch vs TensorFlow for deployment?")
+    socket_slack.send("events_api", payload)
+    socket_slack.standin.wait_for_posts(in_thread(channel, root), timeout=REPLY_WAIT)
+    socket_slack.send("interactive", click_payload(channel, root, '/compare{"framework": ["keras", "pytorch"]}'))
+    second = socket_slack.standin.wait_for_posts(in_thread(channel, root), count=2, timeout=REPLY_WAIT)[1]
+    assert "Keras" in second["text"] and "PyTorch" in second["text"]
+    assert len(socket_slack.settled_posts(channel, root)) == 2
+
+
+@pytest.mark.e2e
+def test_socket_mode_ignores_the_bots_own_messages(socket_slack):
+    channel = new_channel("D")
+    own, ts = direct_message_payload(channel, "Keras is a high-level API.", bot_id=BOT_ID, user=BOT_USER_ID)
+    socket_slack.send("events_api", own)
+    control, control_ts = direct_message_payload(channel, "What is Keras?")
+    socket_slack.send("events_api", control)
+    assert socket_slack.standin.wait_for_posts(in_thread(channel, control_ts), timeout=REPLY_WAIT)
+    assert socket_slack.settled_posts(channel, ts) == []
+
+
+@pytest.mark.e2e
+def test_assistant_thread_in_spanish_greeting_prompts_status_and_title_from_the_first_question(socket_slack):
+    standin, channel, thread_ts = socket_slack.standin, new_channel("D"), new_ts()
+    socket_slack.send("events_api", event_payload(assistant_thread_started(channel, thread_ts, user=SPANISH_USER)))
+    [greeting] = standin.wait_for_posts(in_thread(channel, thread_ts), timeout=REPLY_WAIT)
+    assert greeting["text"] == channel_text("assistant_greeting", "es") and not has_feedback_buttons(greeting)
+    [prompts] = standin.calls_to("assistant.threads.setSuggestedPrompts", in_assistant_thread(channel, thread_ts))
+    assert prompts["prompts"] == channel_entries("suggested_prompts", "es") and 3 <= len(prompts["prompts"]) <= 4
+    for count, question in enumerate(["¿Quién desarrolló TensorFlow?", "¿Qué es PyTorch?"], start=2):
+        payload, _ = direct_message_payload(channel, question, user=SPANISH_USER, thread_ts=thread_ts)
+        socket_slack.send("events_api", payload)
+        answer = standin.wait_for_posts(in_thread(channel, thread_ts), count=count, timeout=REPLY_WAIT)[-1]
+        assert has_feedback_buttons(answer)
+    socket_slack.settled_posts(channel, thread_ts)
+    titles = standin.calls_to("assistant.threads.setTitle", in_assistant_thread(channel, thread_ts))
+    assert [title["title"] for title in titles] == ["¿Quién desarrolló TensorFlow?"]
+    statuses = standin.calls_to("assistant.threads.setStatus", in_assistant_thread(channel, thread_ts))
+    assert [status["status"] for status in statuses] == [channel_text("thinking", "es"), ""] * 2
+
+
+@pytest.mark.e2e
+def test_a_click_on_an_answers_thumbs_reaches_rasa_as_a_rating_in_the_threads_conversation(socket_slack):
+    channel = new_channel()
+    payload, root = mention_payload(channel, "What is Keras?")
+    socket_slack.send("events_api", payload)
+    [answer] = socket_slack.standin.wait_for_posts(in_thread(channel, root), timeout=REPLY_WAIT)
+    assert has_feedback_buttons(answer)
+    socket_slack.send("interactive", feedback_payload(channel, root, "down"))
+    [question, rating] = socket_slack.user_events(conversation_id(channel, root))
+    assert rating["text"] == '/rate_answer{"rating": "down"}'
+    assert rating["metadata"]["rated_message_ts"] and rating["metadata"]["thread_id"] == root
+    apology = channel_text("unavailable", "en")
+    assert all(post["text"] != apology for post in socket_slack.standin.posts(in_thread(channel, root)))
