@@ -11,6 +11,7 @@ rating, and a second rating of the same answer (a reason sent after the thumb) t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +19,12 @@ RATE_INTENT = "rate_answer"
 RATINGS = ("up", "down")
 MAX_REASON_CHARS = 500
 MAX_ANSWER_CHARS = 300  # the answer itself stays whole in its BotUttered event; its timestamp finds it
+
+
+def payload(thumb: str, reason: str | None = None) -> str:
+    """The message a channel sends for a rating (Rasa reads it as the intent with these entities, without NLU)."""
+    entities = {"rating": thumb, **({"reason": reason} if reason else {})}
+    return f"/{RATE_INTENT}{json.dumps(entities, ensure_ascii=False)}"
 
 
 def entity_value(entities: Iterable[Mapping[str, Any]], name: str) -> Any:
