@@ -123,14 +123,14 @@ def test_no_token_or_secret_sent_as_metadata_is_stored(servers, folder):
 
 def test_the_review_lists_what_these_conversations_could_not_answer_and_rated_down(servers, folder, monkeypatch):
     sender = new_sender()
-    say(servers, sender, "how do I bake a chocolate cake?")
-    say(servers, sender, "How do I bake a chocolate cake")
+    say(servers, sender, "give me a recipe for lasagna")  # a training example of out_of_scope
+    say(servers, sender, "Give me a recipe for lasagna!")
     say(servers, sender, "What is Keras?")
     say(servers, sender, payload("down", "wanted the history"))
     monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{folder / 'trackers.sqlite'}")
     assert review_main(["--days", "1", "--out", str(folder / "review")]) == 0
     report = (folder / "review" / "review.md").read_text(encoding="utf-8")
-    assert "| 2 | how do I bake a chocolate cake? | How do I bake a chocolate cake | out of scope (2) |" in report
+    assert "| 2 | give me a recipe for lasagna | Give me a recipe for lasagna! | out of scope (2) |" in report
     down = [line for line in report.splitlines() if "wanted the history" in line]
     assert len(down) == 1 and "| What is Keras? |" in down[0] and "keras" in down[0]
     assert "no numbers" in report  # the first test's down-rating too

@@ -295,7 +295,7 @@ def test_the_rating_buttons_speak_the_widgets_language(page: Page):
 
 
 def test_out_of_scope_examples_stay_visible_after_the_next_message(page: Page):
-    refusal = ask(page, "how do I bake a chocolate cake?")
+    refusal = ask(page, "give me a recipe for lasagna")  # a training example of out_of_scope
     expect(refusal).to_contain_text("For example:")
     examples = page.locator(".fa-chat-msg-bot").first
     titles = [item["title"] for item in table("en")["examples"]]
