@@ -6,6 +6,10 @@ The servers get their own tracker store file; the tests read it back with SQLAlc
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,3 +139,48 @@ def test_the_review_lists_what_these_conversations_could_not_answer_and_rated_do
     assert len(down) == 1 and "| What is Keras? |" in down[0] and "keras" in down[0]
     assert "no numbers" in report  # the first test's down-rating too
     assert "wanted the history" in (folder / "review" / "review.html").read_text(encoding="utf-8")
+
+
+def test_rating_in_the_terminal_chat_as_a_user_types_it(servers, folder):
+    """The terminal chat itself (bot/terminal.py) in tmux, on this module's servers: a question, then `/bad reason`."""
+    session = f"rate-{uuid.uuid4().hex[:6]}"
+    command = f"{sys.executable} -m bot.terminal --rasa-port {RASA_PORT} --actions-port {ACTIONS_PORT}"
+    env = {**os.environ, "TRACKER_STORE_URL": f"sqlite:///{folder / 'trackers.sqlite'}"}
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", command], check=True, env=env)
+    try:
+        screen = wait_for_screen(session, "you>")
+        assert "/good or /bad [reason]" in screen  # the help says how
+        type_line(session, "What is PyTorch?")
+        wait_for_screen(session, "PyTorch", after="What is PyTorch?")
+        type_line(session, "/bad  needs an example")
+        wait_for_screen(session, EN["rating"]["down_with_reason"][:30])
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+    engine = sa.create_engine(f"sqlite:///{folder / 'trackers.sqlite'}")
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id LIKE 'terminal-%'")).all()
+    finally:
+        engine.dispose()
+    ratings = [json.loads(data)["value"] for (data,) in rows if '"last_rating"' in data]
+    assert [(r["rating"], r["reason"], r["question"]) for r in ratings] == [
+        ("down", "needs an example", "What is PyTorch?")
+    ]
+
+
+def type_line(session: str, text: str) -> None:
+    subprocess.run(["tmux", "send-keys", "-t", session, "-l", text], check=True)
+    subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+
+
+def wait_for_screen(session: str, text: str, after: str = "", limit: float = 60) -> str:
+    """The pane's text once `text` shows (below `after`, if given)."""
+    deadline = time.monotonic() + limit
+    while True:
+        screen = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-J", "-S", "-200", "-t", session], capture_output=True, text=True
+        ).stdout
+        if text in screen.split(after, 1)[-1] if after else text in screen:
+            return screen
+        assert time.monotonic() < deadline, f"{text!r} did not show in the terminal chat:\n{screen}"
+        time.sleep(0.2)
