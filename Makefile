@@ -22,7 +22,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(w
 	knowledge/text.py knowledge/sources/vocabulary.yml knowledge/sources/subjects.yml knowledge/sources/tasks.yml \
 	$(shell find knowledge/sources/subjects -type f 2>/dev/null)
 
-.PHONY: help setup kb train widget chat serve test evaluate bench soak measure lint lock clean browser-deps cluster-deps serve-cluster test-cluster
+.PHONY: help setup kb train widget chat serve test evaluate bench soak measure review lint lock clean browser-deps cluster-deps serve-cluster test-cluster
 
 setup: $(VENV)/.installed  ## the Python environment (.venv) from the lock file
 
@@ -91,6 +91,11 @@ evaluate: $(MODEL_STAMP) widget  ## NLU and answer quality on held-out data: rep
 # Our servers (as `make serve`) and a `rasa init` bot under 1, 10 and 50 simulated users: reports/bench.md.
 bench: $(MODEL_STAMP) widget  ## latency, load and memory against a rasa init bot: reports/bench.md
 	$(PY) -m bot.quality.bench
+
+# What users asked that the bot could not answer, and down-rated answers, from the tracker store (TRACKER_STORE_URL):
+# reports/work/review.md and review.html. ARGS='--days 30' or ARGS='--since 2026-11-01 --until 2026-11-30'.
+review: $(VENV)/.installed  ## what users asked that the bot could not answer: reports/work/review.md
+	$(PY) -m bot.review $(ARGS)
 
 # 50 conversations at once over REST for 5 minutes (make test runs the same test with 10 users for 30 s).
 soak: $(MODEL_STAMP)  ## 50 users for 5 minutes: reports/soak.md

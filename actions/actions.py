@@ -9,8 +9,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import context
+from actions import context, ratings
 from actions.answers import Answer, Composer
+from actions.i18n import Strings
 from actions.kb import store
 
 
@@ -108,3 +109,24 @@ class Recommend(AnswerAction):
         for aspect in [] if goal else context.entity_values(tracker, "aspect"):  # "I want to deploy models"
             goal = goal or store().goal_implied_by(aspect)
         return composer.recommend(context.question(tracker), tracker.get_slot("experience"), goal)
+
+
+class RateAnswer(Action):
+    """Records a rating with the answer it rates (actions/ratings.py) and thanks; sets no other slot, so the
+    dialogue goes on as if the rating had not been sent."""
+
+    def name(self) -> str:
+        return "action_rate_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        lang = context.language(tracker)
+        t = Strings(lang)
+        thumb, reason = ratings.rating_of(tracker.latest_message)
+        answer = ratings.rated_answer(
+            tracker.events, tracker.get_slot("last_rating"), tracker.get_slot("answer_entries")
+        )
+        if answer is None:
+            dispatcher.utter_message(text=t("rating.nothing_yet"))
+            return []
+        dispatcher.utter_message(text=t(ratings.reply_key(thumb, reason)))
+        return [SlotSet("last_rating", ratings.record(answer, thumb, reason, lang))]

@@ -4,6 +4,7 @@
 | ------------------ | ----------------------------------------- | ---------------------------------------------- |
 | ACTION_SERVER_URL  | http://localhost:<actions port>/webhook   | where Rasa calls the actions                   |
 | TRACKER_STORE_URL  | sqlite:///run/trackers.sqlite             | any SQLAlchemy URL (postgresql://... to scale)  |
+| TRACKER_RETENTION_DAYS | 90                                    | days events are kept; 0 or off: forever        |
 | LOCK_STORE_URL     | (in memory)                               | redis://host:port/db; required with >1 server  |
 | KNOWLEDGE_DB_URL   | sqlite:///knowledge/build/kb.sqlite       | read by the action server (knowledge.paths)    |
 | SLACK_BOT_TOKEN    | (Slack off)                               | with one of the next two: Slack is on          |
@@ -24,6 +25,7 @@ or LOCK_STORE_URL does go into run/endpoints-<port>.yml, which only its owner ca
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,10 +39,30 @@ from knowledge.paths import ROOT
 RUN_DIR = ROOT / "run"
 DEFAULT_TRACKER_STORE = f"sqlite:///{RUN_DIR / 'trackers.sqlite'}"
 API_TOKEN_VARIABLE = "RASA_API_TOKEN"
+RETENTION_VARIABLE = "TRACKER_RETENTION_DAYS"
+# Long enough to review a quarter's questions (`make review --days 90`), short enough not to keep chats for years.
+DEFAULT_RETENTION_DAYS = 90
 
 
-def tracker_store(url: str) -> dict[str, Any]:
-    """Rasa's SQL tracker store settings for a SQLAlchemy URL (read incrementally: bot/tracker_store.py)."""
+def retention_days(environ: Mapping[str, str] = os.environ) -> float | None:
+    """Days to keep stored conversations (TRACKER_RETENTION_DAYS); None keeps them forever ("0" or "off")."""
+    raw = (environ.get(RETENTION_VARIABLE) or str(DEFAULT_RETENTION_DAYS)).strip().lower()
+    if raw in ("0", "off", "never", "forever"):
+        return None
+    try:
+        days = float(raw)
+    except ValueError:
+        days = -1.0
+    if not days > 0 or days == float("inf"):
+        raise SystemExit(
+            f"{RETENTION_VARIABLE} must be a number of days (e.g. 90), or 0 / off to keep conversations forever."
+        )
+    return days
+
+
+def tracker_store(url: str, retention: float | None = None) -> dict[str, Any]:
+    """Rasa's SQL tracker store settings for a SQLAlchemy URL (read incrementally: bot/tracker_store.py), keeping
+    events `retention` days (None: forever)."""
     parsed = make_url(url)
     settings: dict[str, Any] = {
         "type": "bot.tracker_store.IncrementalSQLTrackerStore",
@@ -52,6 +74,8 @@ def tracker_store(url: str) -> dict[str, Any]:
             settings[key] = value
     if parsed.password:
         settings["password"] = str(parsed.password)
+    if retention:
+        settings["retention_days"] = retention
     return settings
 
 
@@ -77,7 +101,7 @@ def endpoints(actions_port: int) -> dict[str, Any]:
             # Only actions that need the domain get it with each call (Rasa sends validate_* actions theirs).
             "enable_selective_domain": True,
         },
-        "tracker_store": tracker_store(os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE),
+        "tracker_store": tracker_store(os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE, retention_days()),
     }
     if os.environ.get("LOCK_STORE_URL"):
         settings["lock_store"] = lock_store(os.environ["LOCK_STORE_URL"])

@@ -2,7 +2,8 @@
 
 Connects to a running `make serve` of this checkout with the current model, or starts both servers itself and
 stops them on exit (they stop too if this process is killed: bot.processes).
-Numbers pick a button; Ctrl-D, "exit" or "salir" leave; arrow keys recall earlier questions.
+Numbers pick a button; Ctrl-D, "exit" or "salir" leave; arrow keys recall earlier questions; /good and /bad
+[reason] (/bien, /mal [motivo]) rate the last answer (bot/channels/locales/<lang>.yml name the commands).
 """
 
 from __future__ import annotations
@@ -18,12 +19,26 @@ from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.formatted_text import ANSI
 from prompt_toolkit.history import FileHistory
 
+from actions.ratings import payload
 from bot import serve
+from bot.channels.replies import LANGUAGES, table
 from bot.terminal_render import render_buttons, render_text
 
 EXIT_WORDS = {"exit", "quit", "/exit", "/quit", "salir"}
 STARTUP_LIMIT_SECONDS = 240
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def rating_message(line: str) -> str | None:
+    """The rating message for a rating command ("/bad too long" -> a down-rating with that reason), else None."""
+    command, _, reason = line.strip().partition(" ")
+    for language in LANGUAGES:
+        thumb = {table(language)["rate_up_command"]: "up", table(language)["rate_down_command"]: "down"}.get(
+            command.lower()
+        )
+        if thumb:
+            return payload(thumb, " ".join(reason.split()) if thumb == "down" else None)
+    return None
 
 
 def is_ready(rasa_url: str, actions_url: str) -> bool:
@@ -76,6 +91,7 @@ def chat(rasa_url: str) -> None:
     print(
         "Ask about Keras, TensorFlow or PyTorch, in English or Spanish (pregunta en inglés o en español).\n"
         "A number picks an option; Ctrl-D or 'exit' leaves.\n"
+        f"{table('en')['rate_help']} / {table('es')['rate_help']}\n"
     )
     buttons: list[dict] = []
     while True:
@@ -87,7 +103,7 @@ def chat(rasa_url: str) -> None:
             continue
         if line.lower() in EXIT_WORDS:
             break
-        message = line
+        message = rating_message(line) or line
         if line.isdigit() and 1 <= int(line) <= len(buttons):
             message = buttons[int(line) - 1]["payload"]
         try:

@@ -20,12 +20,22 @@ server read the conversation, and the tracker holds what it read, that count is 
 SQLAlchemy 1.4 opens a new connection for every session on an SQLite file (NullPool): with the write-ahead-log
 pragma, 9% of the Rasa server's time at 40 messages a second. Here SQLite connections are pooled, as
 SQLAlchemy 2.0 does by default; other databases keep the pool Rasa gives them.
+
+Every event is cleaned of tokens and secrets before it is stored (bot/scrub.py).
+
+Retention (TRACKER_RETENTION_DAYS, bot/runtime_config.py): events older than that many days are deleted when the
+Rasa server starts and then every hour, by the server itself as it saves. Here because the Rasa server is the one
+process always running against the store, so the promise holds whether or not anyone runs `make review` (which
+only reads); several servers on one database each delete the same rows, which is harmless. A conversation nobody
+continued within the period is gone whole; one still going keeps its latest session, the only one Rasa reads.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import logging
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,8 +46,14 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.scrub import scrub_event
+
+logger = logging.getLogger(__name__)
+
 # Text of cached events kept by one server, over all conversations; least recently used ones go first.
 CACHE_CHARACTERS = 64 * 2**20
+RETENTION_CHECK_SECONDS = 3600
+DAY_SECONDS = 86400
 
 
 @dataclass
@@ -48,7 +64,13 @@ class _Conversation:
 
 
 class IncrementalSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, cache_characters: int = CACHE_CHARACTERS, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        cache_characters: int = CACHE_CHARACTERS,
+        retention_days: float | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and isinstance(self.engine.pool, sa.pool.NullPool):
             url = self.engine.url
@@ -60,6 +82,32 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         self.cache_characters = cache_characters
         self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
         self._cached_characters = 0
+        self.retention_days = retention_days or None  # 0: keep forever
+        self._next_retention_check = 0.0
+        self.apply_retention()
+
+    def apply_retention(self, now: float | None = None) -> int:
+        """Deletes the events older than the retention period; returns how many went (0 when kept forever)."""
+        if not self.retention_days:
+            return 0
+        now = time.time() if now is None else now
+        self._next_retention_check = time.monotonic() + RETENTION_CHECK_SECONDS
+        cutoff = now - self.retention_days * DAY_SECONDS
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.timestamp < cutoff).delete()
+            session.commit()
+        if deleted:
+            self._conversations.clear()  # rows this server had read may be gone
+            self._cached_characters = 0
+            logger.info(
+                "Deleted %d stored events older than %s days (TRACKER_RETENTION_DAYS)", deleted, self.retention_days
+            )
+        return deleted
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        if self.retention_days and time.monotonic() >= self._next_retention_check:
+            self.apply_retention()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if not self.domain:
@@ -100,8 +148,15 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
         """The tracker's events not stored yet (Rasa's own count when this server's read is not enough)."""
         stored = self._stored_events_read(session, tracker)
         if stored is None:
-            return super()._additional_events(session, tracker)
-        return itertools.islice(tracker.events, stored, len(tracker.events))
+            return self._scrubbed(super()._additional_events(session, tracker))
+        return self._scrubbed(itertools.islice(tracker.events, stored, len(tracker.events)))
+
+    @staticmethod
+    def _scrubbed(events: Iterator[Event]) -> Iterator[Event]:
+        """The events about to be stored, each cleaned of secrets in place (so the tracker matches what is stored)."""
+        for event in events:
+            scrub_event(event)
+            yield event
 
     def _stored_events_read(self, session: Any, tracker: DialogueStateTracker) -> int | None:
         """How many of the tracker's first events are stored: the events this server last read of the conversation,

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions
-from actions.answers import ANSWER, LEAD, LEAD_BELOW, Composer
+from actions.answers import ANSWER, LEAD, LEAD_BELOW, Composer, intent_payload
 from actions.i18n import table
 from knowledge.store import Hit
 from knowledge.text import analyse
@@ -443,3 +443,86 @@ def test_every_intent_a_button_asks_for_is_in_the_domain():
     for lang in ("en", "es"):
         assert set(table(lang)["intent_titles"]) <= intents, lang  # the low-confidence offer's buttons
     assert set(BUTTON_INTENTS) <= intents
+
+
+# --- ratings ------------------------------------------------------------------------------------------------------
+def rating_tracker(events: list[dict], rating: str | None, reason: str | None = None, **slots: Any) -> Tracker:
+    """The tracker of a rating message (`/rate_answer{...}`, no NLU), after `events`."""
+    entities = [entity("rating", rating)] if rating else []
+    entities += [entity("reason", reason)] if reason else []
+    payload = intent_payload("rate_answer", rating=rating, reason=reason)
+    track = tracker("rate_answer", payload, entities, lang=None, **slots)
+    track.latest_message["lemmas"] = {}
+    user = {"event": "user", "text": payload, "parse_data": {"intent": {"name": "rate_answer"}}}
+    track.events = [*events, user]
+    return track
+
+
+def answered(question: str, answer: str, entries: list[str] | None, at: float) -> list[dict]:
+    return [
+        {"event": "user", "text": question, "parse_data": {"intent": {"name": "compare"}}, "timestamp": at - 1},
+        {"event": "action", "name": "action_compare", "timestamp": at},
+        {"event": "bot", "text": answer, "timestamp": at},
+        {"event": "slot", "name": "answer_entries", "value": entries, "timestamp": at},
+        {"event": "slot", "name": "topic", "value": "compare", "timestamp": at},
+        {"event": "action", "name": "action_listen", "timestamp": at},
+    ]
+
+
+def test_a_thumbs_up_is_stored_with_the_answer_it_rates_and_its_entries():
+    events = answered("PyTorch vs TensorFlow for deployment?", "TensorFlow has TF Serving...", ["cmp-deploy"], 100.0)
+    messages, result = run(actions.RateAnswer, rating_tracker(events, "up", language="en"))
+    assert text_of(messages) == table("en")["rating"]["up"]
+    assert result == [
+        SlotSet(
+            "last_rating",
+            {
+                "rating": "up",
+                "reason": None,
+                "question": "PyTorch vs TensorFlow for deployment?",
+                "answer": "TensorFlow has TF Serving...",
+                "answered_at": 100.0,
+                "entries": ["cmp-deploy"],
+                "language": "en",
+            },
+        )
+    ]
+
+
+def test_a_rating_sets_no_slot_but_its_own_so_the_topic_stays():
+    events = answered("PyTorch vs TensorFlow?", "...", ["cmp"], 5.0)
+    _, result = run(actions.RateAnswer, rating_tracker(events, "down", topic="compare", language="en"))
+    assert [event["name"] for event in result] == ["last_rating"]
+
+
+def test_a_down_rating_in_spanish_keeps_its_reason_and_thanks_in_spanish():
+    events = answered("¿PyTorch o TensorFlow?", "Depende...", ["cmp"], 7.0)
+    messages, result = run(actions.RateAnswer, rating_tracker(events, "down", "  muy  larga ", language="es"))
+    assert text_of(messages) == table("es")["rating"]["down_with_reason"]
+    assert result[0]["value"]["reason"] == "muy larga" and result[0]["value"]["language"] == "es"
+
+
+def test_a_reason_sent_after_the_thumb_rates_the_same_answer():
+    first = {"rating": "down", "reason": None, "question": "q?", "answer": "a", "answered_at": 3.0, "entries": ["e"]}
+    window = [  # the action server sees two user turns: the first rating and this one, not the question
+        {"event": "user", "text": "/rate_answer", "parse_data": {"intent": {"name": "rate_answer"}}},
+        {"event": "slot", "name": "last_rating", "value": first},
+        {"event": "bot", "text": table("en")["rating"]["down"], "timestamp": 4.0},
+    ]
+    messages, result = run(actions.RateAnswer, rating_tracker(window, "down", "no code", last_rating=first))
+    assert text_of(messages) == table("en")["rating"]["down_with_reason"]
+    assert result[0]["value"] == {**first, "reason": "no code", "language": "en"}
+
+
+def test_a_rating_as_the_first_message_stores_nothing_and_says_so():
+    messages, result = run(actions.RateAnswer, rating_tracker([], "up"))
+    assert text_of(messages) == table("en")["rating"]["nothing_yet"] and result == []
+
+
+def test_feedback_typed_in_words_is_kept_as_a_comment_on_the_answer():
+    events = answered("What is Keras?", "Keras is...", ["keras-definition"], 9.0)
+    track = rating_tracker(events, None, language="en")
+    track.latest_message["text"] = "that answer was wrong"
+    messages, result = run(actions.RateAnswer, track)
+    assert text_of(messages) == table("en")["rating"]["comment"]
+    assert result[0]["value"]["rating"] is None and result[0]["value"]["reason"] == "that answer was wrong"

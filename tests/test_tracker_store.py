@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,79 @@ def test_saving_falls_back_to_rasas_count_when_the_read_is_not_enough(domain, tm
     sent.clear()
     asyncio.run(first.save(other))
     assert sum(RASAS_COUNT in statement for statement in sent) == 1
+
+
+# --- what is stored: no secrets, and nothing older than the retention period ----------------------------------
+SECRETS = ("xoxb-not-a-real-token", "xapp-not-a-real-token", "s3cr3t-signing", "hunter2")
+
+
+def rows_in(path: Path) -> list[tuple[str, str, float]]:
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT sender_id, data, timestamp FROM events ORDER BY id")).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_no_token_or_secret_from_message_metadata_is_stored(domain, tmp_path):
+    path = tmp_path / "trackers.sqlite"
+    store = IncrementalSQLTrackerStore(domain, db=str(path))
+    metadata = {
+        "language": "es",
+        "token": SECRETS[0],
+        "app": {"client_secret": SECRETS[2], "note": f"connected with {SECRETS[1]}"},
+        "headers": {"Authorization": "Bearer abc.def", "X-Slack-Signature": "v0=ff"},
+        "callback": f"https://bot:{SECRETS[3]}@example.org/hook",
+        "page_url": "https://example.org/docs",
+    }
+    add(
+        store,
+        "s",
+        [
+            SlotSet("session_started_metadata", metadata),
+            UserUttered("what is keras?", {"name": "ask_definition"}, metadata=metadata),
+        ],
+    )
+    text = "\n".join(data for _, data, _ in rows_in(path))
+    assert not [secret for secret in (*SECRETS, "abc.def", "v0=ff") if secret in text], text
+    user = json.loads([data for _, data, _ in rows_in(path) if '"event": "user"' in data][0])
+    assert user["metadata"]["language"] == "es" and user["metadata"]["page_url"] == "https://example.org/docs"
+    assert user["parse_data"]["metadata"]["token"] == "[removed]"
+    assert same(asyncio.run(store.retrieve("s")), asyncio.run(SQLTrackerStore(domain, db=str(path)).retrieve("s")))
+
+
+def test_conversations_older_than_the_retention_period_are_deleted_at_start(domain, tmp_path):
+    path = tmp_path / "trackers.sqlite"
+    now = time.time()
+    keeper = IncrementalSQLTrackerStore(domain, db=str(path))
+    old = [UserUttered("old question", {"name": "ask_fact"}, timestamp=now - 91 * 86400)]
+    add(keeper, "old", old)
+    add(keeper, "recent", [UserUttered("new question", {"name": "ask_fact"}, timestamp=now - 89 * 86400)])
+    IncrementalSQLTrackerStore(domain, db=str(path))  # kept forever: nothing deleted
+    assert {sender for sender, _, _ in rows_in(path)} == {"old", "recent"}
+    store = IncrementalSQLTrackerStore(domain, db=str(path), retention_days=90)
+    assert {sender for sender, _, _ in rows_in(path)} == {"recent"}
+    assert asyncio.run(store.retrieve("old")) is None
+    assert store.apply_retention(now=now + 2 * 86400) == 1  # and later, as the server saves
+    assert rows_in(path) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "days"), [(None, 90), ("30", 30), ("0.5", 0.5), ("0", None), ("off", None), (" OFF ", None)]
+)
+def test_the_retention_setting_and_its_default(value, days):
+    environ = {} if value is None else {"TRACKER_RETENTION_DAYS": value}
+    assert runtime_config.retention_days(environ) == days
+
+
+@pytest.mark.parametrize("value", ["ninety", "-3", "inf", "nan"])
+def test_a_wrong_retention_setting_says_what_to_write(value):
+    with pytest.raises(SystemExit, match="TRACKER_RETENTION_DAYS must be a number of days"):
+        runtime_config.retention_days({"TRACKER_RETENTION_DAYS": value})
+
+
+def test_the_retention_reaches_the_servers_tracker_store(monkeypatch):
+    monkeypatch.setenv("TRACKER_RETENTION_DAYS", "7")
+    assert runtime_config.endpoints(5055)["tracker_store"]["retention_days"] == 7
+    monkeypatch.setenv("TRACKER_RETENTION_DAYS", "off")
+    assert "retention_days" not in runtime_config.endpoints(5055)["tracker_store"]

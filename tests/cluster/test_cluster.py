@@ -20,7 +20,9 @@ import psycopg2
 import pytest
 import requests
 
+from actions.ratings import payload
 from bot import cluster
+from bot.review.__main__ import main as review_main
 from tests.widget_client import Widget
 
 BALANCER = f"http://127.0.0.1:{cluster.BALANCER_PORT}"
@@ -100,6 +102,20 @@ def test_the_tracker_lives_in_postgresql():
     ask(BALANCER, sender, "what is keras?")
     texts = [event.get("text") for event in events(sender) if event["event"] == "user"]
     assert texts == ["hello", "what is keras?"]
+
+
+def test_make_review_reads_the_ratings_and_unanswered_questions_from_postgresql(tmp_path, monkeypatch):
+    sender = f"review-{uuid.uuid4().hex[:8]}"
+    cake = f"how do I bake a cake with {sender}?"  # unique, so that earlier runs' rows cannot satisfy the test
+    ask(BALANCER, sender, cake)
+    ask(BALANCER, sender, "what is keras?")
+    ask(BALANCER, sender, payload("down", f"reason {sender}"))
+    monkeypatch.setenv("TRACKER_STORE_URL", cluster.TRACKER_STORE_URL)
+    assert review_main(["--days", "1", "--out", str(tmp_path)]) == 0
+    report = (tmp_path / "review.md").read_text(encoding="utf-8")
+    assert f"| 1 | {cake} |  | out of scope (1) |" in report
+    (down,) = [line for line in report.splitlines() if f"reason {sender}" in line]
+    assert "| what is keras? |" in down and "keras" in down
 
 
 def test_concurrent_messages_of_one_user_are_processed_one_at_a_time():

@@ -6,13 +6,16 @@ conversation). The widget must be built first (`make widget`; `make test` does i
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
+from actions.i18n import table
 from tests.e2e.servers import running_servers
 
 RASA_PORT, ACTIONS_PORT = 17005, 17055
@@ -33,11 +36,19 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def bot(kb_path) -> Iterator[str]:
+def tracker_db(tmp_path_factory) -> Path:
+    """The servers' own tracker store, read back by the rating test."""
+    return tmp_path_factory.mktemp("widget") / "trackers.sqlite"
+
+
+@pytest.fixture(scope="module")
+def bot(kb_path, tracker_db) -> Iterator[str]:
     if not WIDGET_SCRIPT.exists():
         pytest.fail(f"The widget is not built ({WIDGET_SCRIPT.name} missing): run `make widget`.")
-    with running_servers(RASA_PORT, ACTIONS_PORT) as url:
-        yield url
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRACKER_STORE_URL", f"sqlite:///{tracker_db}")
+        with running_servers(RASA_PORT, ACTIONS_PORT) as url:
+            yield url
 
 
 @pytest.fixture(scope="module")
@@ -227,3 +238,70 @@ def test_open_panel_covers_a_narrow_screen(browser: Browser):
         expect(page.locator(".fa-chat-launcher")).to_be_hidden()
     finally:
         context.close()
+
+
+def stored_ratings(tracker_db: Path, sender: str, at_least: int = 1, limit: float = 15) -> list[dict]:
+    """The `last_rating` values the servers stored for this conversation, once there are `at_least` (the thanks
+    is sent before Rasa saves the turn)."""
+    engine = sa.create_engine(f"sqlite:///{tracker_db}")
+    query = sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'slot' ORDER BY id")
+    deadline = time.monotonic() + limit
+    try:
+        while True:
+            with engine.connect() as connection:
+                slots = [json.loads(data) for (data,) in connection.execute(query, {"s": sender})]
+            ratings = [slot["value"] for slot in slots if slot["name"] == "last_rating"]
+            if len(ratings) >= at_least or time.monotonic() > deadline:
+                return ratings
+            time.sleep(0.1)
+    finally:
+        engine.dispose()
+
+
+def test_an_answer_is_rated_by_keyboard_labelled_announced_and_stored(page: Page, tracker_db: Path):
+    answer = ask(page, "What is PyTorch?")
+    message = page.locator(".fa-chat-msg-bot").last
+    rating = message.get_by_role("group", name="Rate this answer")
+    up = rating.get_by_role("button", name="This answer helped", exact=True)
+    down = rating.get_by_role("button", name="This answer did not help", exact=True)
+    expect(up).to_have_attribute("aria-pressed", "false")
+    expect(down).to_have_attribute("aria-pressed", "false")
+    page.get_by_label("Your question", exact=True).focus()
+    for _ in range(12):  # backwards from the input, as a keyboard user would go
+        if down.evaluate("button => button === document.activeElement"):
+            break
+        page.keyboard.press("Shift+Tab")
+    expect(down).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(down).to_have_attribute("aria-pressed", "true")
+    expect(up).to_have_attribute("aria-pressed", "false")
+    note = rating.get_by_role("status")
+    expect(note).to_have_attribute("aria-live", "polite")
+    expect(note).to_have_text(table("en")["rating"]["down"])  # the bot's thanks, beside the answer
+    expect(user_messages(page)).to_have_text(["What is PyTorch?"])  # no bubble for the rating
+    expect(bot_messages(page)).to_have_count(1)
+    (stored_rating,) = stored_ratings(tracker_db, page.evaluate("FrameworkAdvisorChat.sessionId"))
+    assert stored_rating["rating"] == "down" and stored_rating["question"] == "What is PyTorch?"
+    assert stored_rating["entries"] and "PyTorch" in stored_rating["answer"] and "PyTorch" in answer.inner_text()
+    assert stored_rating["language"] == "en"
+
+
+def test_the_rating_buttons_speak_the_widgets_language(page: Page):
+    page.get_by_role("button", name="Español").click()
+    ask(page, "¿Qué es Keras?", label="Tu pregunta")
+    rating = page.get_by_role("group", name="Valora esta respuesta")
+    expect(rating.get_by_role("button", name="Esta respuesta me ayudó", exact=True)).to_be_visible()
+    expect(rating.get_by_role("button", name="Esta respuesta no me ayudó", exact=True)).to_be_visible()
+
+
+def test_out_of_scope_examples_stay_visible_after_the_next_message(page: Page):
+    refusal = ask(page, "give me a recipe for lasagna")  # a training example of out_of_scope
+    expect(refusal).to_contain_text("For example:")
+    examples = page.locator(".fa-chat-msg-bot").first
+    titles = [item["title"] for item in table("en")["examples"]]
+    expect(examples.get_by_role("button")).to_contain_text(titles[:1])
+    ask(page, "What is Keras?")
+    expect(examples.locator(".fa-chat-offered li")).to_have_text(titles)  # with the text they belong to
+    expect(examples.locator(".fa-chat-reply")).to_have_count(0)  # no longer buttons: offered once
+    page.reload()
+    expect(page.locator(".fa-chat-msg-bot").first.locator(".fa-chat-offered li")).to_have_text(titles)

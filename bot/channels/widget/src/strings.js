@@ -22,6 +22,12 @@ export const STRINGS = {
     copied: "Copied",
     copyFailed: "Copy failed: select the code and copy it by hand",
     welcome: "Hi! Ask me to compare, choose or learn Keras, TensorFlow or PyTorch.",
+    rateGroup: "Rate this answer",
+    rateUp: "This answer helped",
+    rateDown: "This answer did not help",
+    ratedUp: "You rated this answer as helpful.",
+    ratedDown: "You rated this answer as not helpful.",
+    offered: "Suggestions offered",
   },
   es: {
     title: "Asesor de frameworks",
@@ -45,6 +51,12 @@ export const STRINGS = {
     copied: "Copiado",
     copyFailed: "No se pudo copiar: selecciona el código y cópialo a mano",
     welcome: "¡Hola! Pídeme que compare, elija o explique Keras, TensorFlow o PyTorch.",
+    rateGroup: "Valora esta respuesta",
+    rateUp: "Esta respuesta me ayudó",
+    rateDown: "Esta respuesta no me ayudó",
+    ratedUp: "Has valorado esta respuesta como útil.",
+    ratedDown: "Has valorado esta respuesta como no útil.",
+    offered: "Sugerencias ofrecidas",
   },
 };
 

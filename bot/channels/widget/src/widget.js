@@ -13,6 +13,9 @@ const LAUNCHER_ICON =
   '2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 ' +
   '1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z"/></svg>';
 
+const RATE_INTENT = "rate_answer";
+const THUMBS = { up: "\u{1F44D}", down: "\u{1F44E}" };
+
 let nextId = 0;
 
 function injectStyles() {
@@ -63,6 +66,7 @@ export class ChatWidget {
     this.history = new History(config.storageKey);
     this.status = "connecting";
     this.queued = [];
+    this.expecting = []; // what each sent message was ("question" or "rating"), in order: its reply follows
     injectStyles();
     this.build();
     this.applyLanguage();
@@ -167,6 +171,8 @@ export class ChatWidget {
     this.sendButton.textContent = s.send;
     this.sendButton.setAttribute("aria-label", s.send);
     for (const group of this.log.querySelectorAll(".fa-chat-replies")) group.setAttribute("aria-label", s.suggestions);
+    for (const list of this.log.querySelectorAll(".fa-chat-offered")) list.setAttribute("aria-label", s.offered);
+    for (const group of this.log.querySelectorAll(".fa-chat-rating")) this.labelRating(group);
     for (const label of this.log.querySelectorAll("[data-fa-chat-speaker]")) {
       label.textContent = `${label.dataset.faChatSpeaker === "user" ? s.you : s.assistant}: `;
     }
@@ -204,10 +210,15 @@ export class ChatWidget {
 
   restore() {
     const { messages } = this.history;
+    const lastAnswer = [...messages].reverse().find((m) => m.from === "bot" && m.ratable);
     messages.forEach((message, index) => {
       const isLast = index === messages.length - 1;
-      if (message.from === "user") this.showUser(message.text);
-      else this.showBot(message.text, isLast ? message.replies || [] : []);
+      if (message.from === "user") {
+        this.showUser(message.text);
+        return;
+      }
+      const retired = !isLast || Boolean(message.retired);
+      this.showBot(message.text, message.replies || [], message, message === lastAnswer, retired);
     });
   }
 
@@ -221,9 +232,10 @@ export class ChatWidget {
 
   /** Shows `shown` as the user's bubble and sends `text` (a quick reply shows its title, sends its payload). */
   send(text, shown) {
-    this.removeReplies();
+    this.retireReplies();
     const bubble = this.showUser(shown);
     this.history.add({ from: "user", text: shown });
+    this.expecting.push("question");
     const sent = this.connection.send(text, { language: this.language, page_url: window.location.href });
     if (sent) {
       this.showTyping();
@@ -237,14 +249,20 @@ export class ChatWidget {
   }
 
   receive(message) {
-    this.hideTyping();
     const text = typeof message.text === "string" ? message.text : "";
     const replies = repliesOf(message);
     if (!message.transient) this.history.countReply();
+    if (!message.replayed && this.expecting.shift() === "rating") {
+      // The thanks for a rating is said beside the rated answer, not as a new message.
+      if (this.ratedNote && text) this.ratedNote.textContent = text;
+      return;
+    }
+    this.hideTyping();
     if (!text && !replies.length) return;
-    this.removeReplies();
-    const node = this.showBot(text, replies);
-    this.history.add({ from: "bot", text, replies });
+    this.retireReplies();
+    const entry = { from: "bot", text, replies, ratable: !message.transient && Boolean(text) };
+    const node = this.showBot(text, replies, entry, entry.ratable);
+    this.history.add(entry);
     this.scrollToShow(node);
   }
 
@@ -257,7 +275,8 @@ export class ChatWidget {
     return message;
   }
 
-  showBot(text, replies) {
+  /** A bot message; `entry` is its history record, and a ratable answer gets the thumbs (live on the latest one). */
+  showBot(text, replies, entry = null, latestAnswer = false, retired = false) {
     const message = this.messageElement("bot");
     if (text) {
       const bubble = el("div", "fa-chat-bubble fa-chat-markdown");
@@ -265,9 +284,56 @@ export class ChatWidget {
       this.addCopyButtons(bubble);
       message.append(bubble);
     }
-    if (replies.length) message.append(this.repliesElement(replies));
+    if (replies.length) message.append(retired ? this.offeredElement(replies) : this.repliesElement(replies));
+    if (entry && entry.ratable) {
+      for (const earlier of this.log.querySelectorAll(".fa-chat-rate")) earlier.disabled = true;
+      message.append(this.ratingElement(entry, latestAnswer));
+    }
     this.log.append(message);
     return message;
+  }
+
+  /** Thumbs up and down for one answer. A rating is sent in the conversation and rates its latest answer, so
+   * only the latest answer's thumbs can be pressed; earlier ones keep showing what was chosen. */
+  ratingElement(entry, live) {
+    const group = el("div", "fa-chat-rating", { role: "group" });
+    const note = el("span", "fa-chat-rated", { role: "status", "aria-live": "polite" });
+    for (const thumb of ["up", "down"]) {
+      const button = el("button", "fa-chat-rate", { type: "button", "data-rating": thumb });
+      button.textContent = THUMBS[thumb];
+      button.disabled = !live;
+      button.addEventListener("click", () => this.rate(entry, group, thumb));
+      group.append(button);
+    }
+    group.append(note);
+    group.rating = entry.rating || null;
+    this.labelRating(group);
+    return group;
+  }
+
+  labelRating(group) {
+    const s = this.strings;
+    group.setAttribute("aria-label", s.rateGroup);
+    for (const button of group.querySelectorAll(".fa-chat-rate")) {
+      const thumb = button.dataset.rating;
+      button.setAttribute("aria-label", thumb === "up" ? s.rateUp : s.rateDown);
+      button.setAttribute("aria-pressed", String(group.rating === thumb));
+    }
+  }
+
+  rate(entry, group, thumb) {
+    const note = group.querySelector(".fa-chat-rated");
+    group.rating = thumb;
+    entry.rating = thumb;
+    this.history.save();
+    this.labelRating(group);
+    note.textContent = thumb === "up" ? this.strings.ratedUp : this.strings.ratedDown;
+    this.ratedNote = note;
+    this.expecting.push("rating");
+    this.connection.send(`/${RATE_INTENT}${JSON.stringify({ rating: thumb })}`, {
+      language: this.language,
+      page_url: window.location.href,
+    });
   }
 
   messageElement(from) {
@@ -292,13 +358,28 @@ export class ChatWidget {
     return group;
   }
 
-  removeReplies() {
-    for (const group of this.log.querySelectorAll(".fa-chat-replies")) group.remove();
+  /** Suggestions are buttons only until the conversation moves on; then they stay as text with their message
+   * ("For example:" keeps its examples). */
+  retireReplies() {
+    for (const group of this.log.querySelectorAll(".fa-chat-replies")) {
+      const titles = [...group.querySelectorAll(".fa-chat-reply")].map((button) => ({ title: button.textContent }));
+      group.replaceWith(this.offeredElement(titles));
+    }
     const last = this.history.messages.at(-1);
-    if (last && last.replies && last.replies.length) {
-      last.replies = [];
+    if (last && last.replies && last.replies.length && !last.retired) {
+      last.retired = true;
       this.history.save();
     }
+  }
+
+  offeredElement(replies) {
+    const list = el("ul", "fa-chat-offered", { "aria-label": this.strings.offered });
+    for (const reply of replies) {
+      const item = el("li");
+      item.textContent = reply.title;
+      list.append(item);
+    }
+    return list;
   }
 
   addCopyButtons(bubble) {
@@ -360,6 +441,7 @@ export class ChatWidget {
     this.history.clear();
     this.log.replaceChildren();
     this.queued = [];
+    this.expecting = [];
     this.hideTyping();
     this.connection.restartSession();
     this.input.focus({ preventScroll: true });
