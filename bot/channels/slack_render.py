@@ -1,20 +1,31 @@
-"""How a bot answer looks in Slack: Markdown turned into Block Kit messages, without touching the code in it.
+"""How a bot answer looks in Slack: its Markdown in Slack's own `markdown` block, cut only where Slack's limits say.
 
 Pure functions, no Slack client: the connector (bot/channels/slack.py) posts what `render_reply` returns.
-A reply becomes as few `chat.postMessage` calls as Slack's limits allow, normally one: prose as mrkdwn
-sections, each fenced code block as a `rich_text_preformatted` block (literal text, so blank lines and
-`*`, `_`, `<` inside code survive), buttons as `actions` blocks, and on an answer Slack's thumbs up / down
-(`feedback_buttons` in a `context_actions` block) after everything else.
+
+Slack's `markdown` block (Block Kit, February 2025, made for AI apps) takes standard Markdown and renders it
+itself: emphasis, lists, links, headings and fenced code. What that leaves to this module:
+- Slack's limits: at most 12,000 characters of Markdown in one message, so a longer reply goes in several
+  messages, cut between paragraphs, and a code block longer than a message is cut between lines, its fence
+  closed and reopened, so every piece is still code;
+- buttons as `actions` blocks, and on an answer Slack's thumbs up / down (`feedback_buttons`) after everything;
+- the plain-text fallback Slack shows in notifications, which no block provides.
+
+Compared before choosing (November 2026, the same reply with bold, nested bullets, a link with `&` and a
+Python block holding `<tensor> & more` and blank lines): the converters markdown-to-mrkdwn 0.3.3 and
+slackify-markdown 0.2.4 leave `<` and `&` unescaped in mrkdwn, which Slack reads as markup, and do not cut to
+Slack's limits; markdown-to-slack-blocks 1.3.1 and slack-blocks-markdown 0.2.1 build correct sections,
+lists and preformatted code, but are one more dependency doing what Slack's block now does on Slack's side.
+This module's earlier hand-written mrkdwn converter (about 120 lines of regular expressions) is gone.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-SECTION_LIMIT = 3000  # characters of one section's text, and of one code chunk
+MARKDOWN_LIMIT = 12_000  # characters of Markdown in one message (all its markdown blocks together)
 MAX_BLOCKS = 50  # blocks in one message
 BUTTONS_PER_BLOCK = 25  # elements of one actions block
 BUTTON_TEXT_LIMIT = 75
@@ -24,16 +35,11 @@ RATINGS = ("up", "down")
 
 Block = dict[str, Any]
 
-FENCE = re.compile(r"^[ \t]*```[\w+.-]*[ \t]*\n(.*?)(?:^[ \t]*```[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
-BULLET = re.compile(r"^( *)[-*+] +(.*)$")
+FENCE_LINE = re.compile(r"^[ \t]*(```+)[ \t]*([\w+.-]*)[ \t]*$")
 HEADING = re.compile(r"^#{1,6} +(.*?)#*\s*$")
-INLINE_CODE = re.compile(r"(`[^`\n]+`)")
 LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 EMPHASIS = re.compile(
-    r"\*\*(?P<bold>[^*\n]+?)\*\*"
-    r"|__(?P<bold2>[^_\n]+?)__"
-    r"|(?<![*\w])\*(?P<italic>[^*\s](?:[^*\n]*?[^*\s])?)\*(?![*\w])"
-    r"|~~(?P<strike>[^~\n]+?)~~"
+    r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__|(?<![*\w])\*([^*\s](?:[^*\n]*?[^*\s])?)\*(?![*\w])|~~([^~\n]+?)~~"
 )
 UNDERSCORE_ITALIC = re.compile(r"(?<!\w)_([^_\n]+?)_(?!\w)")
 
@@ -45,60 +51,105 @@ class SlackMessage(TypedDict):
     blocks: list[Block]
 
 
+@dataclass(frozen=True)
+class _Unit:
+    """A paragraph or a whole fenced code block of the reply (`fence` is its opening line, or "")."""
+
+    lines: list[str]
+    fence: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
 @dataclass
 class _Draft:
+    markdown: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
-    plain: list[str] = field(default_factory=list)
 
 
 def escape(text: str) -> str:
-    """Slack reads `&`, `<` and `>` as markup in every text field, so they must be escaped."""
+    """Slack reads `&`, `<` and `>` as markup in the plain-text fallback, so they must be escaped there."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def split_code_fences(markdown: str) -> list[tuple[str, str]]:
-    """The reply as ("text", prose) and ("code", code) parts in order; an unclosed fence runs to the end."""
-    parts: list[tuple[str, str]] = []
-    last = 0
-    for match in FENCE.finditer(markdown):
-        parts.append(("text", markdown[last : match.start()]))
-        parts.append(("code", match.group(1).removesuffix("\n")))
-        last = match.end()
-    parts.append(("text", markdown[last:]))
-    return [(kind, body) for kind, body in parts if kind == "code" or body.strip()]
+def units(markdown: str) -> list[_Unit]:
+    """The reply as paragraphs (split at blank lines) and fenced code blocks (kept whole, blank lines and all);
+    an unclosed fence runs to the end and is closed."""
+    found: list[_Unit] = []
+    paragraph: list[str] = []
+    lines = markdown.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        opening = FENCE_LINE.match(line)
+        if opening:
+            if paragraph:
+                found.append(_Unit(paragraph))
+                paragraph = []
+            body = []
+            index += 1
+            while index < len(lines) and not (
+                (closing := FENCE_LINE.match(lines[index]))
+                and not closing.group(2)
+                and closing.group(1) == opening.group(1)
+            ):
+                body.append(lines[index])
+                index += 1
+            found.append(_Unit([line.strip(), *body, opening.group(1)], fence=line.strip()))
+        elif line.strip():
+            paragraph.append(line)
+        elif paragraph:
+            found.append(_Unit(paragraph))
+            paragraph = []
+        index += 1
+    if paragraph:
+        found.append(_Unit(paragraph))
+    return found
 
 
-def _emphasis_to_mrkdwn(match: re.Match[str]) -> str:
-    if match.group("bold") or match.group("bold2"):
-        return f"*{match.group('bold') or match.group('bold2')}*"
-    if match.group("italic"):
-        return f"_{match.group('italic')}_"
-    return f"~{match.group('strike')}~"
+def code_of(unit: _Unit) -> str:
+    """The code inside a fenced unit, as written."""
+    return "\n".join(unit.lines[1:-1])
 
 
-def _inline_to_mrkdwn(text: str) -> str:
-    """Emphasis and links of one line; code spans are only escaped, as Slack shows them literally too."""
-    pieces = []
-    for piece in INLINE_CODE.split(text):
-        if piece.startswith("`") and piece.endswith("`") and len(piece) > 1:
-            pieces.append(escape(piece))
-            continue
-        piece = LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1).replace('|', '/')}>", escape(piece))
-        pieces.append(EMPHASIS.sub(_emphasis_to_mrkdwn, piece))
-    return "".join(pieces)
+def _pieces(unit: _Unit, limit: int) -> list[str]:
+    """A unit too long for one message, cut between lines (code keeps its fence on every piece); a single line
+    longer than the limit is cut at spaces, or anywhere when it has none."""
+    if unit.fence:
+        opening, closing = unit.lines[0], unit.lines[-1]
+        room = limit - len(opening) - len(closing) - 2
+        return [f"{opening}\n{piece}\n{closing}" for piece in _cut_lines(unit.lines[1:-1], room)]
+    return _cut_lines(unit.lines, limit)
 
 
-def line_to_mrkdwn(line: str) -> str:
-    """One Markdown line as Slack mrkdwn: **x** -> *x*, [t](u) -> <u|t>, bullets as • and ◦, headings bold."""
-    if heading := HEADING.match(line):
-        return f"*{_inline_to_mrkdwn(heading.group(1))}*"
-    if bullet := BULLET.match(line):
-        level = len(bullet.group(1)) // 2
-        marker = "•" if level == 0 else "◦"
-        return f"{'    ' * level}{marker} {_inline_to_mrkdwn(bullet.group(2))}"
-    if line.startswith(">"):
-        return ">" + _inline_to_mrkdwn(line[1:])
-    return _inline_to_mrkdwn(line)
+def _cut_lines(lines: list[str], limit: int) -> list[str]:
+    pieces: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        for part in _cut_line(line, limit):
+            if current and len("\n".join([*current, part])) > limit:
+                pieces.append("\n".join(current))
+                current = []
+            current.append(part)
+    if current:
+        pieces.append("\n".join(current))
+    return pieces
+
+
+def _cut_line(line: str, limit: int) -> list[str]:
+    parts: list[str] = []
+    while len(line) > limit:
+        cut = line.rfind(" ", 0, limit + 1)
+        cut = cut if cut > 0 else limit
+        parts.append(line[:cut])
+        line = line[cut:].lstrip(" ") if line[cut : cut + 1] == " " else line[cut:]
+    return [*parts, line]
+
+
+def markdown_block(text: str) -> Block:
+    return {"type": "markdown", "text": text}
 
 
 def line_to_plain(line: str) -> str:
@@ -111,70 +162,13 @@ def line_to_plain(line: str) -> str:
     return escape(line.replace("`", ""))
 
 
-def _wrap(line: str, limit: int) -> list[str]:
-    """A prose line longer than a section split at spaces (or, for one enormous word, anywhere)."""
-    pieces: list[str] = []
-    current = ""
-    for word in line.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if current and len(line_to_mrkdwn(candidate)) > limit:
-            pieces.append(current)
-            candidate = word
-        while len(line_to_mrkdwn(candidate)) > limit:
-            cut = limit // 2
-            pieces.append(candidate[:cut])
-            candidate = candidate[cut:]
-        current = candidate
-    return [*pieces, current] if current else pieces
-
-
-def prose_chunks(text: str, limit: int = SECTION_LIMIT) -> list[list[str]]:
-    """Markdown prose as groups of lines whose mrkdwn fits one section, cut between paragraphs when possible."""
-    paragraphs = [block.strip("\n").split("\n") for block in re.split(r"\n[ \t]*\n", text) if block.strip()]
-    units: list[tuple[list[str], bool]] = []  # (lines, starts a paragraph)
-    for lines in paragraphs:
-        if _mrkdwn_size(lines) <= limit:
-            units.append((lines, True))
-            continue
-        pieces = [piece for line in lines for piece in _wrap(line, limit)]
-        units.extend(([piece], index == 0) for index, piece in enumerate(pieces))
-    chunks: list[list[str]] = []
-    for lines, new_paragraph in units:
-        joined = [*chunks[-1], *([""] if new_paragraph else []), *lines] if chunks else lines
-        if chunks and _mrkdwn_size(joined) <= limit:
-            chunks[-1] = joined
-        else:
-            chunks.append(lines)
-    return chunks
-
-
-def _mrkdwn_size(lines: Sequence[str]) -> int:
-    return len("\n".join(line_to_mrkdwn(line) for line in lines))
-
-
-def code_chunks(code: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Code cut only between lines into pieces of at most `limit` characters (a longer line stays whole)."""
-    chunks: list[str] = []
-    current: list[str] = []
-    for line in code.split("\n"):
-        if current and len("\n".join([*current, line])) > limit:
-            chunks.append("\n".join(current))
-            current = []
-        current.append(line)
-    chunks.append("\n".join(current))
-    return chunks
-
-
-def section(mrkdwn: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
-
-
-def code_block(code: str) -> Block:
-    """Preformatted rich text is shown exactly as given: no mrkdwn parsing, no escaping needed."""
-    return {
-        "type": "rich_text",
-        "elements": [{"type": "rich_text_preformatted", "elements": [{"type": "text", "text": code or " "}]}],
-    }
+def plain_text(markdown: str) -> str:
+    """The fallback Slack shows in notifications: the reply without markup, code as it is, within its limit."""
+    parts = [
+        escape(code_of(unit)) if unit.fence else "\n".join(map(line_to_plain, unit.lines)) for unit in units(markdown)
+    ]
+    text = "\n\n".join(part for part in parts if part.strip())
+    return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
 
 
 def _button_title(title: str) -> str:
@@ -217,12 +211,7 @@ def feedback_block(up_label: str, down_label: str) -> Block:
     }
 
 
-def _fallback(plain: Iterable[str]) -> str:
-    text = "\n\n".join(part for part in plain if part.strip())
-    return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
-
-
-def _button_titles(blocks: Iterable[Block]) -> str:
+def _button_titles(blocks: Sequence[Block]) -> str:
     """The fallback of a message that holds only buttons."""
     titles = [
         element["text"]["text"] for block in blocks if block["type"] == "actions" for element in block["elements"]
@@ -233,43 +222,25 @@ def _button_titles(blocks: Iterable[Block]) -> str:
 def render_reply(
     markdown: str, buttons: Sequence[dict[str, Any]] = (), feedback: Block | None = None
 ) -> list[SlackMessage]:
-    """A whole bot reply as Slack messages: normally one; more only past Slack's limits, cut between blocks.
+    """A whole bot reply as Slack messages: normally one; more only past Slack's limits, cut between paragraphs.
 
-    A code block longer than one section's limit goes in messages of its own, cut between lines. An empty
-    reply gives no message. `feedback` (see `feedback_block`) ends the last message.
+    An empty reply gives no message. `feedback` (see `feedback_block`) ends the last message.
     """
     drafts: list[_Draft] = [_Draft()]
-
-    def add(block: Block, plain: str) -> None:
+    for unit in units(markdown):
+        for piece in _pieces(unit, MARKDOWN_LIMIT) if len(unit.text) > MARKDOWN_LIMIT else [unit.text]:
+            if drafts[-1].markdown and len("\n\n".join([*drafts[-1].markdown, piece])) > MARKDOWN_LIMIT:
+                drafts.append(_Draft())
+            drafts[-1].markdown.append(piece)
+    for draft in drafts:
+        if draft.markdown:
+            draft.blocks.append(markdown_block("\n\n".join(draft.markdown)))
+    for block in [*button_blocks(buttons), *([feedback] if feedback and (markdown.strip() or buttons) else [])]:
         if len(drafts[-1].blocks) >= MAX_BLOCKS:
             drafts.append(_Draft())
         drafts[-1].blocks.append(block)
-        drafts[-1].plain.append(plain)
-
-    def start_message() -> None:
-        if drafts[-1].blocks:
-            drafts.append(_Draft())
-
-    for kind, body in split_code_fences(markdown):
-        if kind == "text":
-            for lines in prose_chunks(body):
-                add(section("\n".join(line_to_mrkdwn(line) for line in lines)), "\n".join(map(line_to_plain, lines)))
-            continue
-        pieces = code_chunks(body)
-        for piece in pieces:
-            if len(pieces) > 1:
-                start_message()
-            add(code_block(piece), escape(piece))
-        if len(pieces) > 1:
-            start_message()
-    for block in button_blocks(buttons):
-        add(block, "")
-    while len(drafts) > 1 and not drafts[-1].blocks:
-        drafts.pop()
-    if feedback and drafts[-1].blocks:
-        add(feedback, "")
     return [
-        SlackMessage(text=_fallback(draft.plain) or _button_titles(draft.blocks), blocks=draft.blocks)
+        SlackMessage(text=plain_text("\n\n".join(draft.markdown)) or _button_titles(draft.blocks), blocks=draft.blocks)
         for draft in drafts
         if draft.blocks
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sqlite3
 import time
 import uuid
@@ -281,13 +282,9 @@ def assert_never_answered(slack: SlackStandIn, channel: str, thread_ts: str) -> 
 
 
 def code_texts(blocks: list[dict[str, Any]]) -> list[str]:
-    return [
-        element["text"]
-        for block in blocks
-        if block["type"] == "rich_text"
-        for preformatted in block["elements"]
-        for element in preformatted["elements"]
-    ]
+    """The fenced code in a post's markdown blocks, as Slack receives it."""
+    fenced = re.compile(r"^```[\w+.-]*\n(.*?)\n```$", re.DOTALL | re.MULTILINE)
+    return [code for block in blocks if block["type"] == "markdown" for code in fenced.findall(block["text"])]
 
 
 @pytest.mark.e2e
