@@ -145,6 +145,83 @@ def test_reply_language_prefers_the_page_then_the_conversation_then_the_text():
     assert language(FakeAgent(broken=True)) == "en"
 
 
+# --- the guarded turn (bot/channels/turn.py), as every channel runs it ------------------------------------------
+
+
+class Transport:
+    """What a channel gives the guarded turn: what it said itself, and the replies Rasa sent through it."""
+
+    def __init__(self):
+        self.said, self.replies, self.before = [], [], []
+
+    async def say(self, text):
+        self.said.append(text)
+
+    async def note_before(self, text):
+        self.before.append(text)
+
+    def sent(self):
+        return len(self.replies)
+
+
+def run_turn(on_new_message, text="  What is Keras?\x07 ", guard=None, **options):
+    from bot.channels.turn import Turn, guarded_turn
+
+    transport = Transport()
+    turn = Turn("test", FakeAgent(slot="es"), "s1", {"language": None})
+
+    async def handle(message):
+        await on_new_message(message, transport)
+
+    verdict = asyncio.run(
+        guarded_turn(
+            turn,
+            guard or InputGuard(rate_limit="off"),
+            text,
+            handle,
+            None,
+            transport.sent,
+            transport.say,
+            before=transport.note_before,
+            **options,
+        )
+    )
+    return verdict, transport
+
+
+def test_a_turn_hands_the_cleaned_text_to_rasa_with_its_sender_channel_and_metadata():
+    seen = []
+
+    async def answer(message, transport):
+        seen.append((message.text, message.sender_id, message.input_channel, message.metadata))
+        transport.replies.append("Keras is...")
+
+    verdict, transport = run_turn(answer)
+    assert verdict.accepted and seen == [("What is Keras?", "s1", "test", {"language": None})]
+    assert transport.before == ["What is Keras?"] and transport.said == []
+
+
+def test_a_refused_message_never_reaches_rasa_and_is_answered_in_the_senders_language():
+    async def answer(message, transport):
+        raise AssertionError("a refused message reached Rasa")
+
+    verdict, transport = run_turn(answer, text=" \x00 ")
+    assert verdict.refusal == "empty" and transport.said == [channel_text("empty", "es")] and transport.before == []
+
+
+def test_a_turn_that_failed_or_sent_nothing_gets_the_apology_unless_it_asks_for_no_reply(caplog):
+    async def broken(message, transport):
+        raise ConnectionError("action server down")
+
+    async def silent(message, transport):
+        return None
+
+    apology = [channel_text("unavailable", "es")]
+    assert run_turn(broken)[1].said == apology and "could not be handled" in caplog.text
+    assert run_turn(silent)[1].said == apology
+    assert run_turn(silent, apologise=False)[1].said == []
+
+
 # --- the REST channel's body parser -------------------------------------------------------------------------------
 
 LIMIT = body_limit(2000)

@@ -29,18 +29,17 @@ from http import HTTPStatus
 from typing import Any
 
 import rasa.utils.endpoints
-from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.channels.rest import QueueOutputChannel, RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import InputGuard
-from bot.channels.replies import channel_says, refusal
+from bot.channels.turn import OnNewMessage, Turn
 
 logger = logging.getLogger(__name__)
 
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 Reply = dict[str, Any]
 
 MAX_SENDER_CHARS = 128
@@ -146,58 +145,58 @@ class RestChannel(RestInput):
             return response.json({"error": error.message}, status=error.status)
         agent = request.app.ctx.agent
         stream = rasa.utils.endpoints.bool_arg(request, "stream", default=False)
-        verdict = self.guard.check(parsed.sender, parsed.text)
-        if not verdict.accepted:
-            said = await refusal(agent, parsed.sender, verdict, parsed.text, parsed.metadata)
+        turn = Turn(self.name(), agent, parsed.sender, parsed.metadata)
+        verdict, said = await turn.screen(self.guard, parsed.text)
+        if said is not None:
             reply = {"recipient_id": parsed.sender, "text": said}
             if verdict.refusal == "rate_limited":
                 headers = {"Retry-After": str(verdict.values["retry_after"])}
                 return _replies([reply], stream, HTTPStatus.TOO_MANY_REQUESTS, headers)
             return _replies([reply], stream)
-        message = RestRequest(parsed.sender, verdict.text or "", parsed.metadata)
+        text = verdict.text or ""
         if stream:
-            return response.stream(self._streamed(on_new_message, message, agent), content_type="text/event-stream")
+            return response.stream(self._streamed(on_new_message, turn, text), content_type="text/event-stream")
         collector = CollectingOutputChannel()
-        await self._handle(on_new_message, message, collector)
-        return response.json(collector.messages or [await self._apology(agent, message)])
 
-    async def _handle(self, on_new_message: OnNewMessage, message: RestRequest, output: OutputChannel) -> None:
-        """Runs one turn of the bot; a failure is logged, and the caller answers with the apology."""
-        user_message = UserMessage(
-            message.text, output, message.sender, input_channel=self.name(), metadata=message.metadata
-        )
-        try:
-            await on_new_message(user_message)
-        except Exception:
-            logger.exception("The REST message of sender %s could not be handled", message.sender)
+        async def apologise(said: str) -> None:
+            collector.messages.append({"recipient_id": parsed.sender, "text": said})
 
-    async def _apology(self, agent: Any, message: RestRequest) -> Reply:
-        logger.warning("No reply for sender %s (is the action server up?); answered with the apology", message.sender)
-        said = await channel_says("unavailable", agent, message.sender, message.metadata, message.text)
-        return {"recipient_id": message.sender, "text": said}
+        await turn.hand_to_rasa(on_new_message, text, collector, lambda: len(collector.messages), apologise)
+        return response.json(collector.messages)
 
-    def _streamed(
-        self, on_new_message: OnNewMessage, message: RestRequest, agent: Any
-    ) -> Callable[[Any], Awaitable[None]]:
+    def _streamed(self, on_new_message: OnNewMessage, turn: Turn, text: str) -> Callable[[Any], Awaitable[None]]:
         """Writes each reply as one JSON line as soon as the bot sends it; the apology if it sent none."""
 
         async def write(stream: Any) -> None:
             queue: asyncio.Queue = asyncio.Queue()
 
-            async def turn() -> None:
-                await self._handle(on_new_message, message, QueueOutputChannel(queue))
+            async def apologise(said: str) -> None:
+                await queue.put({"recipient_id": turn.sender_id, "text": said})
+
+            async def run() -> None:
+                # Counted as Rasa puts them, so the count is right even before the writer has caught up.
+                output = CountingQueueOutput(queue)
+                await turn.hand_to_rasa(on_new_message, text, output, lambda: output.count, apologise)
                 await queue.put(None)
 
-            task = asyncio.create_task(turn())
-            sent = 0
+            task = asyncio.create_task(run())
             while (reply := await queue.get()) is not None:
-                sent += 1
                 await stream.write(json.dumps(reply) + "\n")
             await task
-            if not sent:
-                await stream.write(json.dumps(await self._apology(agent, message)) + "\n")
 
         return write
+
+
+class CountingQueueOutput(QueueOutputChannel):
+    """Rasa's queue output, counting the replies it was given."""
+
+    def __init__(self, queue: asyncio.Queue) -> None:
+        super().__init__(queue)
+        self.count = 0
+
+    async def _persist_message(self, message: dict[str, Any]) -> None:
+        self.count += 1
+        await super()._persist_message(message)
 
 
 def _replies(

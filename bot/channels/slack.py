@@ -29,13 +29,12 @@ import logging
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Collection, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
-from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
 from rasa.shared.exceptions import InvalidConfigException
 from sanic import Blueprint, response
@@ -46,7 +45,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels import slack_assistant
 from bot.channels.guard import InputGuard
-from bot.channels.replies import DEFAULT_LANGUAGE, channel_says, channel_text, refusal, reply_language
+from bot.channels.replies import DEFAULT_LANGUAGE, channel_text, reply_language
 from bot.channels.slack_assistant import AssistantThread, assistant_thread_from_event
 from bot.channels.slack_render import FEEDBACK_ACTION, RATINGS, Block, feedback_block, render_reply
 from bot.channels.slack_settings import (
@@ -58,6 +57,7 @@ from bot.channels.slack_settings import (
     TOKEN_VARIABLE,
 )
 from bot.channels.slack_socket import SocketModeConnection
+from bot.channels.turn import OnNewMessage, Turn, guarded_turn
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,6 @@ SIGNATURE_WINDOW_SECONDS = 5 * 60
 REMEMBERED_KEYS = 10_000
 CONVERSATION_PREFIX = "slack"
 
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 UNREADABLE_BODY = "The body is neither a Slack event (a JSON object) nor an interaction (a form with a JSON payload)."
 
 
@@ -439,55 +438,47 @@ class SlackChannel(SlackInput):
             return
         text = clean_text(question.text, bot_user_ids) if question.typed else question.text
         output = self.get_output_channel(question.channel, question.thread_ts)
-        verdict = self.guard.check(question.conversation_id, text)
-        if not verdict.accepted:
-            said = await refusal(agent, question.conversation_id, verdict, text)
-            await self._say(output, question.thread_ts, said)
-            return
         metadata: dict[str, Any] = {
             "out_channel": question.channel,
             "thread_id": question.thread_ts,
             "users": [question.user],
         }
-        if question.rating:  # a rating is stored by Rasa; it asks for no answer, so no status and no apology
+        if question.rating:
             metadata["rated_message_ts"] = question.rated_ts
-            await self._handle_message(on_new_message, verdict.text, output, question, metadata)
-            return
-        # The status and the rating buttons' labels come before the answer, so the language is told first (on a
-        # thread's first message that costs one more NLU parse of the text).
-        language = await reply_language(agent, question.conversation_id, None, verdict.text)
-        output.feedback = feedback_block(channel_text("rate_up", language), channel_text("rate_down", language))
+        turn = Turn(self.name(), agent, question.conversation_id, metadata)
         client, channel, thread_ts = output.client, question.channel, question.thread_ts
-        # The status shows before the turn starts (one call to Slack); the title is set beside the turn.
-        await slack_assistant.set_status(client, channel, thread_ts, channel_text("thinking", language))
-        titled: asyncio.Future | None = None
-        if question.typed and self._untitled.discard(question.conversation_id):
-            titled = asyncio.ensure_future(slack_assistant.set_title(client, channel, thread_ts, verdict.text))
-        await self._handle_message(on_new_message, verdict.text, output, question, metadata)
-        if output.sent == 0:
-            logger.warning("No reply in Slack thread %s (is the action server up?); sent the apology.", thread_ts)
-            said = await channel_says("unavailable", agent, question.conversation_id, text=verdict.text)
-            await self._say(output, thread_ts, said)
-        if titled:
-            await titled
-        await slack_assistant.set_status(client, channel, thread_ts, "")
+        titled: list[asyncio.Future] = []
 
-    async def _handle_message(
-        self,
-        on_new_message: OnNewMessage,
-        text: str,
-        output: SlackThreadBot,
-        question: Question,
-        metadata: dict[str, Any],
-    ) -> None:
-        """One turn of Rasa; a failure is logged, not raised, so that the apology can still go out."""
-        message = UserMessage(text, output, question.conversation_id, input_channel=self.name(), metadata=metadata)
-        try:
-            await on_new_message(message)
-        except Exception:
-            logger.exception(
-                "Could not answer a Slack message in %s (thread %s).", question.channel, question.thread_ts
-            )
+        async def say(text: str) -> None:
+            await self._say(output, thread_ts, text)
+
+        async def before(accepted: str) -> None:
+            """The status and the rating buttons' labels come before the answer, so the language is told first
+            (on a thread's first message that costs one more NLU parse of the text)."""
+            language = await reply_language(agent, question.conversation_id, None, accepted)
+            output.feedback = feedback_block(channel_text("rate_up", language), channel_text("rate_down", language))
+            # The status shows before the turn starts (one call to Slack); the title is set beside the turn.
+            await slack_assistant.set_status(client, channel, thread_ts, channel_text("thinking", language))
+            if question.typed and self._untitled.discard(question.conversation_id):
+                titled.append(asyncio.ensure_future(slack_assistant.set_title(client, channel, thread_ts, accepted)))
+
+        # A rating is stored by Rasa; it asks for no answer, so no status, no rating buttons and no apology.
+        answering = not question.rating
+        verdict = await guarded_turn(
+            turn,
+            self.guard,
+            text,
+            on_new_message,
+            output,
+            lambda: output.sent,
+            say,
+            before=before if answering else None,
+            apologise=answering,
+        )
+        for future in titled:
+            await future
+        if answering and verdict.accepted:
+            await slack_assistant.set_status(client, channel, thread_ts, "")
 
     async def _say(self, output: SlackThreadBot, thread_ts: str, text: str) -> None:
         """The channel's own words in the thread; a Slack failure is logged, never raised."""

@@ -19,11 +19,11 @@ import logging
 import os
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic, response
@@ -32,7 +32,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.guard import InputGuard
-from bot.channels.replies import channel_says, declared_language, refusal
+from bot.channels.replies import channel_says, declared_language
+from bot.channels.turn import OnNewMessage, Turn, guarded_turn
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +45,6 @@ USER_EVENT, BOT_EVENT = "user_uttered", "bot_uttered"
 METADATA_KEY = "customData"  # rasa-webchat's name for it
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_PAGE_URL_CHARS = 2000
-
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 def allowed_origins(environ: Mapping[str, str] = os.environ) -> list[str] | None:
@@ -223,15 +222,9 @@ class WebchatChannel(SocketIOInput):
         if not isinstance(text, str):
             await output.send_notice(session_id, await channel_says("unreadable", agent, session_id, metadata))
             return
-        verdict = self.guard.check(session_id, text)
-        if not verdict.accepted:
-            await output.send_notice(session_id, await refusal(agent, session_id, verdict, text, metadata))
-            return
-        message = UserMessage(verdict.text, output, session_id, input_channel=self.name(), metadata=metadata)
-        try:
-            await on_new_message(message)
-        except Exception:
-            logger.exception("The webchat message of session %s could not be handled", session_id)
-        if output.sent == 0:
-            said = await channel_says("unavailable", agent, session_id, metadata, verdict.text)
+
+        async def notice(said: str) -> None:
             await output.send_notice(session_id, said)
+
+        turn = Turn(self.name(), agent, session_id, metadata)
+        await guarded_turn(turn, self.guard, text, on_new_message, output, lambda: output.sent, notice)
