@@ -6,18 +6,18 @@ Channels decide how to show them (bot/); nothing here knows about Rasa or a chan
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from actions.i18n import Strings
+from knowledge import settings
 from knowledge.store import Claim, Hit, KnowledgeStore
 
 # Confidence of the best match (knowledge/store.py: the weighted share of the question the entry covers):
 # at or above ANSWER the entry is the answer; down to DID_YOU_MEAN its question is offered; below, "I don't
 # have that". ANSWER is chosen on development questions by `python -m bot.quality.answers --calibrate`
 # (reports/calibration.md), never on the held-out set; ANSWER_THRESHOLD overrides it for that run only.
-ANSWER = float(os.environ.get("ANSWER_THRESHOLD") or 0.5)  # reports/calibration.md
+ANSWER = float(settings.value("ANSWER_THRESHOLD"))  # reports/calibration.md
 DID_YOU_MEAN = min(0.35, ANSWER - 0.1)
 # A match for a question the NLU took as out of scope must be clearer still before it is answered.
 ANSWER_OUT_OF_SCOPE = 0.7

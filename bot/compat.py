@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import sqlite3
 import sys
 import types
@@ -152,9 +151,9 @@ def _tracker_database() -> Path | None:
     """The SQLite file of this server's tracker store, if it is one (see bot/runtime_config.py)."""
     from sqlalchemy.engine import make_url
 
-    from bot.runtime_config import DEFAULT_TRACKER_STORE
+    from bot.runtime_config import tracker_store_url
 
-    url = make_url(os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE)
+    url = make_url(tracker_store_url())
     return Path(url.database).resolve() if url.get_backend_name() == "sqlite" and url.database else None
 
 

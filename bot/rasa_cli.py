@@ -17,14 +17,15 @@ import sys
 from collections.abc import Mapping
 
 from bot import compat
+from knowledge import settings
 
 DEFAULT_ACTION_TIMEOUT_SECONDS = 3.0
 TOKEN_VARIABLE = "RASA_API_TOKEN"
 TIMEOUT_VARIABLE = "ACTION_TIMEOUT_SECONDS"
 
 
-def action_timeout(environ: Mapping[str, str] = os.environ) -> float:
-    raw = environ.get(TIMEOUT_VARIABLE) or str(DEFAULT_ACTION_TIMEOUT_SECONDS)
+def action_timeout(environ: Mapping[str, str] | None = None) -> float:
+    raw = settings.value(TIMEOUT_VARIABLE, environ)
     try:
         seconds = float(raw)
     except ValueError:
@@ -49,11 +50,11 @@ def set_action_timeout(seconds: float) -> None:
     rasa.utils.endpoints.DEFAULT_REQUEST_TIMEOUT = seconds
 
 
-def with_api_token(argv: list[str], environ: Mapping[str, str] = os.environ) -> list[str]:
+def with_api_token(argv: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
     """`argv` with --auth-token from RASA_API_TOKEN when the HTTP API is enabled; refuses an API without one."""
     if "--enable-api" not in argv or "--auth-token" in argv or any(a.startswith("--auth-token=") for a in argv):
         return argv
-    token = environ.get(TOKEN_VARIABLE)
+    token = settings.value(TOKEN_VARIABLE, environ)
     if not token:
         raise SystemExit(f"--enable-api opens Rasa's HTTP API: set {TOKEN_VARIABLE} to a secret token first.")
     return [*argv, "--auth-token", token]

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot import processes, runtime_config
+from knowledge import settings
 from knowledge.paths import ROOT
 
 MODEL = ROOT / "models" / "framework-advisor.tar.gz"
@@ -31,7 +32,7 @@ _logs_opened: set[Path] = set()
 def server_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(ROOT))
-    env["SANIC_HOST"] = os.environ.get("ACTIONS_HOST") or "127.0.0.1"  # rasa_sdk's bind address
+    env["SANIC_HOST"] = settings.value("ACTIONS_HOST")  # rasa_sdk's bind address
     return env
 
 
@@ -42,11 +43,11 @@ def actions_command(actions_port: int) -> list[str]:
 def rasa_command(rasa_port: int, actions_port: int) -> list[str]:
     """`rasa run` with endpoints and channels written from the environment for this server."""
     endpoints_file, credentials_file = runtime_config.write(rasa_port, actions_port)
-    api = ["--enable-api"] if os.environ.get(runtime_config.API_TOKEN_VARIABLE) else []
+    api = ["--enable-api"] if settings.value(runtime_config.API_TOKEN_VARIABLE) else []
     return [
         sys.executable, "-m", "bot.rasa_cli", "run",
         "--model", str(MODEL),
-        "--interface", os.environ.get("RASA_HOST") or "0.0.0.0",
+        "--interface", settings.value("RASA_HOST"),
         "--port", str(rasa_port),
         "--credentials", str(credentials_file),
         "--endpoints", str(endpoints_file),

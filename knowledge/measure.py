@@ -230,7 +230,7 @@ def run_worker(framework: str, settings: Settings) -> None:
 def spawn_worker(framework: str, tiny: bool) -> dict[str, Any]:
     """Run one worker in a fresh interpreter and return its report; fails loudly with the worker's stderr."""
     command = [sys.executable, "-m", "knowledge.measure", "--worker", framework] + (["--tiny"] if tiny else [])
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+    env = {"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ}  # TensorFlow's own variable, passed on
     result = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=WORKER_TIMEOUT_SECONDS, check=False
     )

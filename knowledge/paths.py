@@ -1,7 +1,8 @@
 """Where the knowledge files live, relative to the repository (overridable by environment)."""
 
-import os
 from pathlib import Path
+
+from knowledge import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = ROOT / "knowledge" / "sources"
@@ -14,4 +15,4 @@ DEFAULT_MEASUREMENTS = BUILD_DIR / "measurements.json"
 
 def database_url() -> str:
     """The SQLAlchemy URL of the knowledge base: KNOWLEDGE_DB_URL, else the built SQLite file."""
-    return os.environ.get("KNOWLEDGE_DB_URL") or f"sqlite:///{DEFAULT_DB}"
+    return settings.value("KNOWLEDGE_DB_URL") or f"sqlite:///{DEFAULT_DB}"

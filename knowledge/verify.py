@@ -132,7 +132,7 @@ def versions_for(framework: str, installed: dict[str, str], backend: str | None 
 
 def run_snippet(path: Path, installed: dict[str, str], python: Path, backend: str | None = None) -> Run:
     code = path.read_text(encoding="utf-8")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+    env = {"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ}  # TensorFlow's own variable, passed on
     env.pop("PYTHONPATH", None)  # only the snippet environment's packages
     if backend:
         env["KERAS_BACKEND"] = backend

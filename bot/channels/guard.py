@@ -1,19 +1,13 @@
 """What every public channel checks before a message reaches the bot: its type, its sender's pace, its length.
 
-Settings, from the environment of the Rasa server:
-
-| variable          | default    | meaning                                                                 |
-| ----------------- | ---------- | ----------------------------------------------------------------------- |
-| MAX_MESSAGE_CHARS | 2000       | longer messages get a polite reply instead of an answer                |
-| RATE_LIMIT        | 30/minute  | per sender, in the `limits` notation ("5/10seconds;30/minute"); "off"   |
-| LOCK_STORE_URL    | (memory)   | with several servers the counters live in that Redis, shared by all     |
+Settings, from the environment of the Rasa server (knowledge/settings.py): MAX_MESSAGE_CHARS, RATE_LIMIT, and
+LOCK_STORE_URL, whose Redis holds the counters when there are several servers.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 import threading
 import time
@@ -23,10 +17,12 @@ from typing import Any
 
 from limits import parse_many, storage, strategies
 
+from knowledge import settings
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_CHARS = 2000
-DEFAULT_RATE_LIMIT = "30/minute"
+DEFAULT_MAX_CHARS = int(settings.BY_NAME["MAX_MESSAGE_CHARS"].default)
+DEFAULT_RATE_LIMIT = settings.BY_NAME["RATE_LIMIT"].default
 # C0 and C1 control characters except tab and newline, and lone UTF-16 surrogates (invalid in UTF-8).
 # Zero-width joiners and right-to-left marks stay: emoji sequences and RTL scripts need them.
 # Terminal colour and cursor codes (ESC [ ... letter), as pasted from a terminal: gone whole, not just the ESC.
@@ -82,14 +78,14 @@ class InputGuard:
         self._limiter = strategies.MovingWindowRateLimiter(self._counters)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ, rate_limited: bool = True) -> InputGuard:
+    def from_env(cls, environ: Mapping[str, str] | None = None, rate_limited: bool = True) -> InputGuard:
         """The guard configured by the environment; `rate_limited=False` for channels that limit pace themselves."""
-        max_chars = environ.get("MAX_MESSAGE_CHARS") or str(DEFAULT_MAX_CHARS)
+        max_chars = settings.value("MAX_MESSAGE_CHARS", environ)
         if not max_chars.isdigit() or int(max_chars) < 1:
             raise ValueError(f"MAX_MESSAGE_CHARS must be a positive whole number of characters, not {max_chars!r}.")
-        rate_limit = environ.get("RATE_LIMIT", DEFAULT_RATE_LIMIT) if rate_limited else "off"
+        rate_limit = settings.value("RATE_LIMIT", environ) if rate_limited else "off"
         try:
-            return cls(int(max_chars), rate_limit, environ.get("LOCK_STORE_URL", ""))
+            return cls(int(max_chars), rate_limit, settings.value("LOCK_STORE_URL", environ))
         except ValueError as error:
             hint = "RATE_LIMIT must look like '30/minute' or '5/10seconds;30/minute', or be 'off'"
             raise ValueError(f"{hint}: {error}") from None

@@ -26,7 +26,6 @@ import hmac
 import html
 import json
 import logging
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Collection, Mapping
@@ -58,6 +57,7 @@ from bot.channels.slack_settings import (
 )
 from bot.channels.slack_socket import SocketModeConnection
 from bot.channels.turn import OnNewMessage, Turn, guarded_turn
+from knowledge import settings
 
 logger = logging.getLogger(__name__)
 
@@ -323,11 +323,11 @@ class SlackChannel(SlackInput):
         """Secrets from the entry if it has them (`${SLACK_BOT_TOKEN}` in a credentials file), else the environment."""
         credentials = credentials or {}
         return cls(
-            token=credentials.get("slack_token") or os.environ.get(TOKEN_VARIABLE, ""),
-            signing_secret=credentials.get("slack_signing_secret") or os.environ.get(SECRET_VARIABLE, ""),
-            api_url=credentials.get("slack_api_url") or os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL,
+            token=credentials.get("slack_token") or settings.value(TOKEN_VARIABLE),
+            signing_secret=credentials.get("slack_signing_secret") or settings.value(SECRET_VARIABLE),
+            api_url=credentials.get("slack_api_url") or settings.value(API_URL_VARIABLE),
             proxy=credentials.get("proxy"),
-            app_token=credentials.get("slack_app_token") or os.environ.get(APP_TOKEN_VARIABLE, ""),
+            app_token=credentials.get("slack_app_token") or settings.value(APP_TOKEN_VARIABLE),
         )
 
     def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> SlackThreadBot:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import uuid
 from collections.abc import Mapping
@@ -34,6 +33,7 @@ from socketio import AsyncServer
 from bot.channels.guard import InputGuard
 from bot.channels.replies import channel_says, declared_language
 from bot.channels.turn import OnNewMessage, Turn, guarded_turn
+from knowledge import settings
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +47,9 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_PAGE_URL_CHARS = 2000
 
 
-def allowed_origins(environ: Mapping[str, str] = os.environ) -> list[str] | None:
+def allowed_origins(environ: Mapping[str, str] | None = None) -> list[str] | None:
     """The extra origins whose pages may connect; None leaves python-socketio's default (same origin only)."""
-    origins = [origin.strip().rstrip("/") for origin in environ.get(ORIGINS_VARIABLE, "").split(",")]
+    origins = [origin.strip().rstrip("/") for origin in settings.value(ORIGINS_VARIABLE, environ).split(",")]
     return [origin for origin in origins if origin] or None
 
 

@@ -7,7 +7,6 @@ review.md and review.html to reports/work/ (git ignores it: the report quotes wh
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from bot.review.analysis import review
 from bot.review.events import read_conversations
 from bot.review.render import markdown, page
-from bot.runtime_config import DEFAULT_TRACKER_STORE, ROOT
+from bot.runtime_config import ROOT, tracker_store_url
 
 OUT_DIR = ROOT / "reports" / "work"
 
@@ -40,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     since = args.since
     if args.days is not None:
         since = (until or datetime.now(UTC)) - timedelta(days=args.days)
-    url = os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE
+    url = tracker_store_url()
     found = review(read_conversations(url, since, until), since, until)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "review.md").write_text(markdown(found), encoding="utf-8")
