@@ -313,6 +313,9 @@ class SlackChannel(SlackInput):
         self._recent = RecentKeys()
         self._bot_user_id: str | None = None
         self._untitled = RecentKeys()  # assistant threads whose first question is still to name them
+        # Turns under way per thread: the last one to finish clears the status, so a quick second question keeps
+        # its "thinking…" when the first answer arrives.
+        self._thinking: dict[str, int] = {}
         self.guard = InputGuard.from_env(rate_limited=False)
 
     def _validate_credentials(self) -> None:
@@ -458,6 +461,7 @@ class SlackChannel(SlackInput):
             language = await reply_language(agent, question.conversation_id, None, accepted)
             output.feedback = feedback_block(channel_text("rate_up", language), channel_text("rate_down", language))
             # The status shows before the turn starts (one call to Slack); the title is set beside the turn.
+            self._thinking[question.conversation_id] = self._thinking.get(question.conversation_id, 0) + 1
             await slack_assistant.set_status(client, channel, thread_ts, channel_text("thinking", language))
             if question.typed and self._untitled.discard(question.conversation_id):
                 titled.append(asyncio.ensure_future(slack_assistant.set_title(client, channel, thread_ts, accepted)))
@@ -477,8 +481,15 @@ class SlackChannel(SlackInput):
         )
         for future in titled:
             await future
-        if answering and verdict.accepted:
+        if answering and verdict.accepted and self._finished_thinking(question.conversation_id):
             await slack_assistant.set_status(client, channel, thread_ts, "")
+
+    def _finished_thinking(self, conversation: str) -> bool:
+        """One turn of this thread is done; True when it was the last one under way."""
+        left = self._thinking.pop(conversation, 1) - 1
+        if left:
+            self._thinking[conversation] = left
+        return not left
 
     async def _say(self, output: SlackThreadBot, thread_ts: str, text: str) -> None:
         """The channel's own words in the thread; a Slack failure is logged, never raised."""

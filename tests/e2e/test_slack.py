@@ -568,6 +568,8 @@ def test_assistant_thread_in_spanish_greeting_prompts_status_and_title_from_the_
         socket_slack.send("events_api", payload)
         answer = standin.wait_for_posts(in_thread(channel, thread_ts), count=count, timeout=REPLY_WAIT)[-1]
         assert has_feedback_buttons(answer)
+        # the status is cleared after the answer is posted: wait for it, so the statuses come in this order
+        standin.wait_for_calls("assistant.threads.setStatus", in_assistant_thread(channel, thread_ts), 2 * (count - 1))
     socket_slack.settled_posts(channel, thread_ts)
     titles = standin.calls_to("assistant.threads.setTitle", in_assistant_thread(channel, thread_ts))
     assert [title["title"] for title in titles] == ["¿Quién desarrolló TensorFlow?"]
