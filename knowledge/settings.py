@@ -4,7 +4,7 @@ It sits in the bottom layer (knowledge/) so that every layer can import it witho
 knowledge store, the actions, the channels and the launchers. Each consumer still decides what a value means
 (e.g. bot/channels/guard.py parses RATE_LIMIT and says what to write when it is wrong); none reads
 `os.environ` itself. tests/test_settings.py fails when code reads a variable another way, or when the table of
-environment variables in the documentation differs from this one.
+environment variables in docs/deployment.md names other variables than this one.
 
 A variable that is unset or blank takes its default. Developer tooling (bot/quality, the tests) sets some of
 these for the servers it starts; it has no variables of its own.

@@ -62,3 +62,10 @@ def test_every_setting_is_used_by_the_code_it_describes():
     sources = "\n".join(path.read_text(encoding="utf-8") for path in python_files() if path.name != "settings.py")
     unused = [s.name for s in settings.SETTINGS if f'"{s.name}"' not in sources]
     assert unused == []
+
+
+def test_the_documentations_table_of_environment_variables_lists_exactly_these():
+    text = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    table = text.split("## Environment variables", 1)[1].split("\n## ", 1)[0]
+    documented = [line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `")]
+    assert sorted(documented) == sorted(setting.name for setting in settings.SETTINGS)
