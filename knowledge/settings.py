@@ -7,7 +7,8 @@ knowledge store, the actions, the channels and the launchers. Each consumer stil
 environment variables in docs/deployment.md names other variables than this one.
 
 A variable that is unset or blank takes its default. Developer tooling (bot/quality, the tests) sets some of
-these for the servers it starts; it has no variables of its own.
+these for the servers it starts; its own knobs for a measuring run (BENCH_*, SOAK_*) are not settings of the
+bot and are documented where they are read.
 """
 
 from __future__ import annotations
