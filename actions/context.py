@@ -7,7 +7,7 @@ import re
 from rasa_sdk import Tracker
 
 from actions.answers import Question
-from actions.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from knowledge.text import choose_language
 
 FOLLOW_UP = "follow_up"
 SUBJECT_ENTITIES = ("framework", "concept")
@@ -15,19 +15,15 @@ WORD = re.compile(r"[^\W_]+")
 
 
 def language(tracker: Tracker) -> str:
-    """The latest message's language when the detector was sure, else the conversation's, else the page's,
-    else the detector's best guess ("triton hace batching dinamico?" is mostly English words)."""
-    detected = tracker.latest_message.get("language")
-    if detected in LANGUAGES:
-        return detected
-    previous = tracker.get_slot("language")
-    if previous in LANGUAGES:
-        return previous
-    declared = (tracker.latest_message.get("metadata") or {}).get("language")  # e.g. the widget's page language
-    if declared in LANGUAGES:
-        return declared
-    guessed = (tracker.latest_message.get("lemmas") or {}).get("language")  # what the NLU lemmatised it as
-    return guessed if guessed in LANGUAGES else DEFAULT_LANGUAGE
+    """The reply's language by the one rule (knowledge.text.choose_language), from what the NLU and the channel
+    put on the latest message."""
+    message = tracker.latest_message
+    return choose_language(
+        detected=message.get("language"),
+        conversation=tracker.get_slot("language"),
+        declared=(message.get("metadata") or {}).get("language"),  # e.g. the widget's page language
+        guess=(message.get("lemmas") or {}).get("language"),  # the language the NLU lemmatised it in
+    )
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:

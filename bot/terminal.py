@@ -21,8 +21,9 @@ from prompt_toolkit.history import FileHistory
 
 from actions.ratings import payload
 from bot import serve
-from bot.channels.replies import LANGUAGES, table
+from bot.channels.replies import table
 from bot.terminal_render import render_buttons, render_text
+from knowledge.text import LANGUAGES
 
 EXIT_WORDS = {"exit", "quit", "/exit", "/quit", "salir"}
 STARTUP_LIMIT_SECONDS = 240

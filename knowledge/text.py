@@ -19,6 +19,23 @@ if TYPE_CHECKING:
 
 LANGUAGES = ("en", "es")  # the one list of the languages the bot speaks
 DEFAULT_LANGUAGE = "en"
+
+
+def choose_language(
+    detected: object = None, conversation: object = None, declared: object = None, guess: object = None
+) -> str:
+    """The one rule for the language of a reply, used by the actions and the channels alike. Evidence in order:
+    1. `detected`: the language the NLU's detector is sure this message is in (a user may switch at any message);
+    2. `conversation`: the conversation's language so far (the `language` slot);
+    3. `declared`: the language the page or client declared with the message (the widget's page language);
+    4. `guess`: the best guess from the message's words when the detector is unsure ("triton hace batching
+       dinamico?" is mostly English words, and "hace" says Spanish);
+    5. DEFAULT_LANGUAGE.
+    Anything that is not a supported language counts as no evidence."""
+    for evidence in (detected, conversation, declared, guess):
+        if evidence in LANGUAGES:
+            return str(evidence)
+    return DEFAULT_LANGUAGE
 WORD = re.compile(r"[^\W_]+")
 
 # spaCy's stop-word lists minus the words that tell one question from another ("who made it?" asks for an

@@ -111,38 +111,53 @@ def test_unknown_languages_get_english():
 
 
 class FakeTracker:
-    def __init__(self, language):
-        self.language = language
+    def __init__(self, language, latest=None):
+        self.language, self.latest_message = language, latest
 
     def get_slot(self, name):
         return self.language if name == "language" else None
 
 
 class FakeAgent:
-    """The two things reply_language asks of Rasa's agent."""
+    """What reply_language may ask of Rasa's agent: the tracker store, never the NLU."""
 
-    def __init__(self, slot=None, detected=None, broken=False):
-        self.slot, self.detected, self.broken = slot, detected, broken
+    def __init__(self, slot=None, latest=None, broken=False):
+        self.slot, self.latest, self.broken = slot, latest, broken
         self.tracker_store = self
 
     async def retrieve(self, sender_id):
         if self.broken:
             raise ConnectionError("tracker store down")
-        return FakeTracker(self.slot) if self.slot else None
+        return FakeTracker(self.slot, self.latest) if self.slot or self.latest else None
 
     async def parse_message(self, text):
-        return {"language": self.detected}
+        raise AssertionError("the language of a reply must not cost a second NLU run")
 
 
-def test_reply_language_prefers_the_page_then_the_conversation_then_the_text():
-    def language(agent, metadata=None, text="hola"):
+def test_reply_language_follows_the_one_rule_without_running_the_nlu_again():
+    from rasa.shared.core.events import UserUttered
+
+    def language(agent, metadata=None, text="hello there"):
         return asyncio.run(reply_language(agent, "s", metadata, text))
 
-    assert language(FakeAgent(slot="en", detected="en"), {"language": "es"}) == "es"
-    assert language(FakeAgent(slot="es", detected="en")) == "es"
-    assert language(FakeAgent(detected="es")) == "es"
-    assert language(FakeAgent(detected="es"), text=None) == "en"
-    assert language(FakeAgent(broken=True)) == "en"
+    spanish = UserUttered("tf o torch", parse_data={"language": "es"})
+    assert language(FakeAgent(slot="en", latest=spanish), text="tf o torch") == "es"  # the NLU's verdict on it
+    assert language(FakeAgent(slot="en", latest=spanish), text="   ") == "en"  # an older message's verdict: no
+    assert language(FakeAgent(slot="es"), {"language": "en"}) == "es"  # the conversation before the page
+    assert language(FakeAgent(), {"language": "es-MX"}) == "es"
+    assert language(FakeAgent(), text="¿Qué diferencia hay entre Keras y PyTorch?") == "es"  # its little words
+    assert language(FakeAgent(), text=None) == "en"
+    assert language(FakeAgent(broken=True), text="¿y cuál es mejor?") == "es"
+
+
+def test_the_actions_and_the_channels_share_one_order_of_evidence():
+    from knowledge.text import choose_language
+
+    assert choose_language("es", "en", "en", "en") == "es"
+    assert choose_language(None, "es", "en", "en") == "es"
+    assert choose_language("fr", None, "es", "en") == "es"
+    assert choose_language(None, None, None, "es") == "es"
+    assert choose_language() == "en"
 
 
 # --- the guarded turn (bot/channels/turn.py), as every channel runs it ------------------------------------------

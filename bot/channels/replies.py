@@ -1,7 +1,9 @@
 """What the channels say themselves (refusals, apologies), in the user's language.
 
-The strings live in bot/channels/locales/<lang>.yml. The language is, in order: the one the page or client
-declared in the message metadata, the conversation's so far, or the one the bot's NLU detects in the text.
+The strings live in bot/channels/locales/<lang>.yml. The language follows the one rule the actions follow too
+(knowledge.text.choose_language), from what the channel has without running the NLU again: the NLU's verdict
+on this very text when the conversation's latest message is it (after a turn), the conversation's language,
+the language the page or client declared, and a guess from the message's little words.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ from typing import Any
 import yaml
 
 from bot.channels.guard import Verdict
+from bot.nlu.language import guess_language
+from knowledge.text import DEFAULT_LANGUAGE, LANGUAGES, choose_language
 
 logger = logging.getLogger(__name__)
 
 LOCALES = Path(__file__).parent / "locales"
-LANGUAGES = ("en", "es")
-DEFAULT_LANGUAGE = "en"
-DETECTION_PREFIX_CHARS = 300
+GUESS_PREFIX_CHARS = 300  # the little words of a long message are all in its first lines
 
 
 @cache
@@ -54,22 +56,18 @@ def declared_language(metadata: Mapping[str, Any] | None) -> str | None:
 
 async def reply_language(agent: Any, sender_id: str, metadata: Mapping[str, Any] | None, text: Any = None) -> str:
     """The language to answer this sender in; never raises (a refusal must always go out)."""
-    language = declared_language(metadata)
-    if language:
-        return language
+    detected = conversation = None
     try:
         tracker = await agent.tracker_store.retrieve(sender_id) if agent and agent.tracker_store else None
-        known = tracker.get_slot("language") if tracker else None
-        if known in LANGUAGES:
-            return known
-        if agent and isinstance(text, str) and text.strip():
-            parsed = await agent.parse_message(text[:DETECTION_PREFIX_CHARS])
-            detected = parsed.get("language") or parsed.get("language_guess")
-            if detected in LANGUAGES:
-                return detected
+        if tracker is not None:
+            conversation = tracker.get_slot("language")
+            latest = tracker.latest_message
+            if latest is not None and isinstance(text, str) and latest.text == text:
+                detected = (latest.parse_data or {}).get("language")
     except Exception:  # the refusal matters more than its language
-        logger.exception("Could not tell the language of sender %s; answering in %s", sender_id, DEFAULT_LANGUAGE)
-    return DEFAULT_LANGUAGE
+        logger.exception("Could not read the conversation of sender %s to tell its language", sender_id)
+    guess = guess_language(text[:GUESS_PREFIX_CHARS]) if isinstance(text, str) and text.strip() else None
+    return choose_language(detected, conversation, declared_language(metadata), guess)
 
 
 async def channel_says(

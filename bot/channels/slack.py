@@ -44,7 +44,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels import slack_assistant
 from bot.channels.guard import InputGuard
-from bot.channels.replies import DEFAULT_LANGUAGE, channel_text, reply_language
+from bot.channels.replies import channel_text, reply_language
 from bot.channels.slack_assistant import AssistantThread, assistant_thread_from_event
 from bot.channels.slack_render import FEEDBACK_ACTION, RATINGS, Block, feedback_block, render_reply
 from bot.channels.slack_settings import (
@@ -58,6 +58,7 @@ from bot.channels.slack_settings import (
 from bot.channels.slack_socket import SocketModeConnection
 from bot.channels.turn import OnNewMessage, Turn, guarded_turn
 from knowledge import settings
+from knowledge.text import DEFAULT_LANGUAGE
 
 logger = logging.getLogger(__name__)
 
