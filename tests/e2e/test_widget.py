@@ -151,6 +151,20 @@ def test_code_block_is_highlighted_and_copied_whole(context: BrowserContext, pag
     expect(answer.get_by_role("button", name="Copy this code")).to_be_visible(timeout=5000)
 
 
+def test_a_code_block_that_scrolls_sideways_is_reached_and_scrolled_by_keyboard(page: Page):
+    answer = ask(page, "show me a training loop in PyTorch")
+    code = answer.get_by_role("region", name="Code", exact=True)
+    assert code.evaluate("pre => pre.scrollWidth > pre.clientWidth"), "the code block should scroll sideways"
+    answer.get_by_role("button", name="Copy this code").focus()
+    page.keyboard.press("Tab")  # the block comes right after its copy button
+    expect(code).to_be_focused()
+    assert code.evaluate("pre => getComputedStyle(pre).outlineStyle") == "solid"  # the focus is seen
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    page.get_by_role("button", name="Español").click()
+    expect(answer.get_by_role("region", name="Código", exact=True)).to_be_visible()
+
+
 def test_quick_reply_sends_its_payload_and_shows_its_title(page: Page):
     ask(page, "What is PyTorch?")
     reply = page.get_by_role("group", name="Suggested replies").get_by_role("button", name="Show me PyTorch code")
