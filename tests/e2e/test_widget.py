@@ -179,7 +179,7 @@ def test_spanish_interface_and_answer(page: Page):
     page.get_by_role("button", name="Español").click()
     expect(page.get_by_role("dialog", name="Asesor de frameworks")).to_be_visible()
     expect(page.get_by_role("button", name="Enviar")).to_be_visible()
-    expect(page.get_by_role("button", name="Empezar una conversación nueva (borra esta)")).to_be_visible()
+    expect(page.get_by_role("button", name="Empezar una nueva conversación (borra esta)")).to_be_visible()
     assert page.evaluate("FrameworkAdvisorChat.language") == "es"
     answer = ask(page, "¿Qué es el deep learning?", label="Tu pregunta")
     expect(answer).to_contain_text("redes neuronales")

@@ -35,7 +35,7 @@ export const STRINGS = {
     open: "Abrir el chat con el asesor de frameworks",
     close: "Cerrar el chat",
     newConversation: "Nueva conversación",
-    newConversationLabel: "Empezar una conversación nueva (borra esta)",
+    newConversationLabel: "Empezar una nueva conversación (borra esta)",
     inputLabel: "Tu pregunta",
     placeholder: "Escribe tu pregunta…",
     send: "Enviar",
