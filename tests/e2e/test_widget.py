@@ -1,7 +1,7 @@
 """The web chat widget in a real browser (Chromium), against the real Rasa and action servers.
 
 One server set for the module; every test gets a fresh browser context (its own localStorage, so its own
-conversation). The widget must be built first (`make widget`; `make test` does it).
+conversation). The widget must be built first, with axe-core installed beside it (`make widget`; `make test` does both).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ DEMO = f"{ORIGIN}/webhooks/webchat/"
 ROOT = Path(__file__).resolve().parents[2]
 WIDGET_SCRIPT = ROOT / "bot" / "channels" / "widget" / "dist" / "widget.js"
 TRAINING_LOOP = ROOT / "knowledge" / "snippets" / "pytorch" / "train.py"
+AXE_SCRIPT = ROOT / "bot" / "channels" / "widget" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -151,6 +153,58 @@ def test_code_block_is_highlighted_and_copied_whole(context: BrowserContext, pag
     expect(answer.get_by_role("button", name="Copy this code")).to_be_visible(timeout=5000)
 
 
+def accessibility_violations(page: Page) -> list[dict]:
+    """axe-core's violations on the whole page (the demo page with the widget on it), from the copy of axe-core
+    that `make widget` installs: nothing is fetched."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"axe-core is not installed ({AXE_SCRIPT.relative_to(ROOT)} missing): run `make widget`.")
+    if page.evaluate("typeof window.axe") == "undefined":
+        page.add_script_tag(path=AXE_SCRIPT)
+    return page.evaluate("async () => (await axe.run(document, { resultTypes: ['violations'] })).violations")
+
+
+def assert_no_serious_violations(page: Page, state: str) -> None:
+    blocking = [v for v in accessibility_violations(page) if v["impact"] in BLOCKING_IMPACTS]
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']}, at {', '.join(str(node['target']) for node in v['nodes'])}"
+        for v in blocking
+    ]
+    assert not found, f"axe-core found serious or critical violations ({state}):\n" + "\n".join(found)
+
+
+def test_an_answer_with_code_and_rating_buttons_has_no_serious_accessibility_violations(page: Page):
+    answer = ask(page, "show me a training loop in PyTorch")
+    code = answer.locator("pre")
+    expect(code).to_have_count(1)
+    assert code.evaluate("pre => pre.scrollWidth > pre.clientWidth"), "the code block should scroll sideways"
+    message = page.locator(".fa-chat-msg-bot").last
+    rating = message.get_by_role("group", name="Rate this answer")
+    expect(rating.get_by_role("button", name="This answer helped", exact=True)).to_be_enabled()
+    expect(rating.get_by_role("button", name="This answer did not help", exact=True)).to_be_enabled()
+    assert_no_serious_violations(page, "English, an answer with code and its rating buttons")
+    page.get_by_role("button", name="Español").click()
+    rating = message.get_by_role("group", name="Valora esta respuesta")
+    expect(rating).to_be_visible()
+    assert_no_serious_violations(page, "Spanish labels, the same answer")
+    rating.get_by_role("button", name="Esta respuesta me ayudó", exact=True).click()
+    expect(rating.get_by_role("status")).not_to_be_empty()
+    assert_no_serious_violations(page, "Spanish labels, the answer rated")
+
+
+def test_a_code_block_that_scrolls_sideways_is_reached_and_scrolled_by_keyboard(page: Page):
+    answer = ask(page, "show me a training loop in PyTorch")
+    code = answer.get_by_role("region", name="Code", exact=True)
+    assert code.evaluate("pre => pre.scrollWidth > pre.clientWidth"), "the code block should scroll sideways"
+    answer.get_by_role("button", name="Copy this code").focus()
+    page.keyboard.press("Tab")  # the block comes right after its copy button
+    expect(code).to_be_focused()
+    assert code.evaluate("pre => getComputedStyle(pre).outlineStyle") == "solid"  # the focus is seen
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    page.get_by_role("button", name="Español").click()
+    expect(answer.get_by_role("region", name="Código", exact=True)).to_be_visible()
+
+
 def test_quick_reply_sends_its_payload_and_shows_its_title(page: Page):
     ask(page, "What is PyTorch?")
     reply = page.get_by_role("group", name="Suggested replies").get_by_role("button", name="Show me PyTorch code")
@@ -165,7 +219,7 @@ def test_spanish_interface_and_answer(page: Page):
     page.get_by_role("button", name="Español").click()
     expect(page.get_by_role("dialog", name="Asesor de frameworks")).to_be_visible()
     expect(page.get_by_role("button", name="Enviar")).to_be_visible()
-    expect(page.get_by_role("button", name="Empezar una conversación nueva (borra esta)")).to_be_visible()
+    expect(page.get_by_role("button", name="Empezar una nueva conversación (borra esta)")).to_be_visible()
     assert page.evaluate("FrameworkAdvisorChat.language") == "es"
     answer = ask(page, "¿Qué es el deep learning?", label="Tu pregunta")
     expect(answer).to_contain_text("redes neuronales")

@@ -178,6 +178,7 @@ export class ChatWidget {
     }
     for (const note of this.log.querySelectorAll(".fa-chat-note")) note.textContent = s.queued;
     for (const button of this.log.querySelectorAll(".fa-chat-copy")) this.labelCopyButton(button, false);
+    for (const pre of this.log.querySelectorAll(".fa-chat-code pre")) pre.setAttribute("aria-label", s.code);
     this.showStatus();
   }
 
@@ -281,7 +282,7 @@ export class ChatWidget {
     if (text) {
       const bubble = el("div", "fa-chat-bubble fa-chat-markdown");
       bubble.innerHTML = renderMarkdown(text);
-      this.addCopyButtons(bubble);
+      this.prepareCodeBlocks(bubble);
       message.append(bubble);
     }
     if (replies.length) message.append(retired ? this.offeredElement(replies) : this.repliesElement(replies));
@@ -382,9 +383,14 @@ export class ChatWidget {
     return list;
   }
 
-  addCopyButtons(bubble) {
+  /** Every code block gets a copy button, and is a named region that takes keyboard focus: a long line scrolls
+   * sideways, and only a focused block scrolls with the arrow keys. Added after sanitising, so never from bot text. */
+  prepareCodeBlocks(bubble) {
     for (const pre of bubble.querySelectorAll("pre")) {
       const code = pre.querySelector("code") || pre;
+      pre.setAttribute("tabindex", "0");
+      pre.setAttribute("role", "region");
+      pre.setAttribute("aria-label", this.strings.code);
       const wrapper = el("div", "fa-chat-code");
       const button = el("button", "fa-chat-copy", { type: "button" });
       this.labelCopyButton(button, false);
