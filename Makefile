@@ -7,7 +7,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-RASA := $(PY) -m bot.rasa_cli
+RASA := $(PY) -m bot.launch.rasa_cli
 
 help:  ## this list
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -77,7 +77,7 @@ chat: $(MODEL_STAMP)  ## chat in the terminal (starts the servers; ARGS='--help'
 	@$(PY) -m bot.terminal $(ARGS)
 
 serve: $(MODEL_STAMP) widget  ## run the bot for the widget, REST and Slack (ARGS='--help' for options)
-	$(PY) -m bot.serve $(ARGS)
+	$(PY) -m bot.launch.serve $(ARGS)
 
 test: $(MODEL_STAMP) widget browser-deps lint  ## every test (real servers, browser, Slack stand-in)
 	$(PY) -m pytest
@@ -85,17 +85,17 @@ test: $(MODEL_STAMP) widget browser-deps lint  ## every test (real servers, brow
 # Trains our config and Rasa's default on the same data, scores both on tests/nlu and tests/stories: reports/.
 # Then asks the held-out questions of tests/answers through the real servers: reports/answers.md.
 evaluate: $(MODEL_STAMP) widget  ## NLU and answer quality on held-out data: reports/
-	$(PY) -m bot.quality.evaluate
-	$(PY) -m bot.quality.answers
+	$(PY) -m tools.quality.evaluate
+	$(PY) -m tools.quality.answers
 
 # Our servers (as `make serve`) and a `rasa init` bot under 1, 10 and 50 simulated users: reports/bench.md.
 bench: $(MODEL_STAMP) widget  ## latency, load and memory against a rasa init bot: reports/bench.md
-	$(PY) -m bot.quality.bench
+	$(PY) -m tools.quality.bench
 
 # What users asked that the bot could not answer, and down-rated answers, from the tracker store (TRACKER_STORE_URL):
 # reports/work/review.md and review.html. ARGS='--days 30' or ARGS='--since 2026-11-01 --until 2026-11-30'.
 review: $(VENV)/.installed  ## what users asked that the bot could not answer: reports/work/review.md
-	$(PY) -m bot.review $(ARGS)
+	$(PY) -m tools.review $(ARGS)
 
 # 50 conversations at once over REST for 5 minutes (make test runs the same test with 10 users for 30 s).
 soak: $(MODEL_STAMP)  ## 50 users for 5 minutes: reports/soak.md
@@ -112,9 +112,9 @@ cluster-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server nginx; \
 	fi
 
-# Two Rasa servers and two action servers behind nginx, on PostgreSQL and Redis (see bot/cluster.py).
+# Two Rasa servers and two action servers behind nginx, on PostgreSQL and Redis (see bot/launch/cluster.py).
 serve-cluster: $(MODEL_STAMP) cluster-deps  ## two Rasa and two action servers on PostgreSQL, Redis, nginx
-	$(PY) -m bot.cluster
+	$(PY) -m bot.launch.cluster
 
 test-cluster: $(MODEL_STAMP) cluster-deps  ## the cluster's tests
 	$(PY) -m pytest -o addopts="-ra -p no:warnings -p no:locust" tests/cluster

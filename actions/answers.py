@@ -15,7 +15,7 @@ from knowledge.store import Claim, Hit, KnowledgeStore
 
 # Confidence of the best match (knowledge/store.py: the weighted share of the question the entry covers):
 # at or above ANSWER the entry is the answer; down to DID_YOU_MEAN its question is offered; below, "I don't
-# have that". ANSWER is chosen on development questions by `python -m bot.quality.answers --calibrate`
+# have that". ANSWER is chosen on development questions by `python -m tools.quality.answers --calibrate`
 # (reports/calibration.md), never on the held-out set; ANSWER_THRESHOLD overrides it for that run only.
 ANSWER = float(settings.value("ANSWER_THRESHOLD"))  # reports/calibration.md
 DID_YOU_MEAN = min(0.35, ANSWER - 0.1)

@@ -2,10 +2,10 @@
 
 A channel's thumbs send `/rate_answer{"rating": "up"}` or `/rate_answer{"rating": "down", "reason": "..."}` in
 the conversation of the answer; it rates the latest answer. The record goes into the `last_rating` slot, so each
-rating is one SlotSet event in the tracker store, found by `make review` (bot/review) with one query. Ratings never
+rating is one SlotSet event in the tracker store, found by `make review` (tools/review) with one query. Ratings never
 change the knowledge base.
 
-The action server sees only the latest two user turns' events (bot/compat.py): enough for the answer before a
+The action server sees only the latest two user turns' events (bot/extensions/compat.py): enough for the answer before a
 rating, and a second rating of the same answer (a reason sent after the thumb) takes the answer from the first.
 """
 

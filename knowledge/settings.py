@@ -6,7 +6,7 @@ knowledge store, the actions, the channels and the launchers. Each consumer stil
 `os.environ` itself. tests/test_settings.py fails when code reads a variable another way, or when the table of
 environment variables in docs/deployment.md names other variables than this one.
 
-A variable that is unset or blank takes its default. Developer tooling (bot/quality, the tests) sets some of
+A variable that is unset or blank takes its default. Developer tooling (tools/, the tests) sets some of
 these for the servers it starts; its own knobs for a measuring run (BENCH_*, SOAK_*) are not settings of the
 bot and are documented where they are read.
 """

@@ -24,8 +24,8 @@ LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules 
 # Search: the confidence of a match is COVERED_SHARE times the weighted share of the question's words the entry
 # has, plus the rest times how close its nearest question is; a word the knowledge base never uses weighs about
 # UNKNOWN_WORD times as much as its rarest word (it may be what the question is really about); an entry about
-# another subject than the one named keeps OTHER_SUBJECT of its confidence. Tuned on bot/quality/dev_questions.yml
-# only (python -m bot.quality.answers --dev), never on the held-out set.
+# another subject than the one named keeps OTHER_SUBJECT of its confidence. Tuned on tools/quality/dev_questions.yml
+# only (python -m tools.quality.answers --dev), never on the held-out set.
 COVERED_SHARE = 0.7
 UNKNOWN_WORD = 1.0
 OTHER_SUBJECT = 0.5

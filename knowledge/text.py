@@ -36,6 +36,8 @@ def choose_language(
         if evidence in LANGUAGES:
             return str(evidence)
     return DEFAULT_LANGUAGE
+
+
 WORD = re.compile(r"[^\W_]+")
 
 # spaCy's stop-word lists minus the words that tell one question from another ("who made it?" asks for an

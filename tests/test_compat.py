@@ -1,4 +1,4 @@
-"""The Python 3.11 fixes for Rasa's pinned libraries (bot/compat.py)."""
+"""The Python 3.11 fixes for Rasa's pinned libraries (bot/extensions/compat.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import jsonschema
 import pytest
 
-from bot import compat
+from bot.extensions import compat
 
 
 def test_sanic_websockets_get_an_asyncio_whose_wait_takes_coroutines():
@@ -43,23 +43,10 @@ def test_action_results_are_validated_as_rasa_does_with_the_schema_checked_once(
 
 def test_the_rasa_process_never_loads_pytorch():
     """In a process of its own: the test process itself may need PyTorch."""
-    script = "from bot import rasa_cli; rasa_cli.prepare(); import spacy, sys; print(sys.modules['torch'])"
+    script = "from bot.launch import rasa_cli; rasa_cli.prepare(); import spacy, sys; print(sys.modules['torch'])"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "None"
-
-
-def test_the_sqlite_tracker_store_is_in_wal_mode_and_no_other_database_is_touched(tmp_path, monkeypatch):
-    from sqlalchemy import create_engine
-
-    trackers, other = tmp_path / "trackers.sqlite", tmp_path / "knowledge.sqlite"
-    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{trackers}")
-    compat.sqlite_trackers_in_wal_mode()
-    modes = {}
-    for path in (trackers, other):
-        with create_engine(f"sqlite:///{path}").connect() as connection:
-            modes[path.name] = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
-    assert modes == {"trackers.sqlite": "wal", "knowledge.sqlite": "delete"}
 
 
 def test_event_types_are_resolved_as_rasa_does_and_remembered(monkeypatch):

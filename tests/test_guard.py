@@ -1,5 +1,5 @@
 """The channels' own checks and words, without a server: the guard, the REST body parser, the channel strings,
-and what bot.rasa_cli changes in Rasa (telemetry, Sentry, the action timeout, the API token)."""
+and what bot.launch.rasa_cli changes in Rasa (telemetry, Sentry, the action timeout, the API token)."""
 
 from __future__ import annotations
 
@@ -288,11 +288,11 @@ def test_a_body_larger_than_any_message_needs_is_refused_as_too_large():
     assert refused.value.status == 413 and str(LIMIT) in refused.value.message
 
 
-# --- what bot.rasa_cli changes in Rasa -----------------------------------------------------------------------------
+# --- what bot.launch.rasa_cli changes in Rasa ----------------------------------------------------------------------
 
 
 def test_api_token_comes_from_the_environment_and_an_open_api_is_refused():
-    from bot.rasa_cli import with_api_token
+    from bot.launch.rasa_cli import with_api_token
 
     run = ["run", "--model", "m.tar.gz"]
     assert with_api_token(run, {"RASA_API_TOKEN": "t0k3n"}) == run
@@ -302,7 +302,7 @@ def test_api_token_comes_from_the_environment_and_an_open_api_is_refused():
 
 
 def test_action_timeout_setting():
-    from bot.rasa_cli import action_timeout
+    from bot.launch.rasa_cli import action_timeout
 
     assert action_timeout({}) == 3.0 and action_timeout({"ACTION_TIMEOUT_SECONDS": "0.5"}) == 0.5
     for bad in ("0", "-1", "soon", "1e9"):
@@ -327,7 +327,7 @@ def _env() -> dict[str, str]:
 def test_rasa_reads_the_action_timeout_where_it_calls_the_action_server():
     # Rasa 3.6 would wait 5 minutes; both places that read the constant must see the setting.
     out = run_python(
-        "from bot import rasa_cli; rasa_cli.prepare()\n"
+        "from bot.launch import rasa_cli; rasa_cli.prepare()\n"
         "import inspect, rasa.core.actions.action as a, rasa.utils.endpoints as e\n"
         "print(a.DEFAULT_REQUEST_TIMEOUT, e.DEFAULT_REQUEST_TIMEOUT)\n"
         "print('timeout=DEFAULT_REQUEST_TIMEOUT' in inspect.getsource(a.RemoteAction.run))\n"
@@ -341,11 +341,11 @@ def test_rasa_reads_the_action_timeout_where_it_calls_the_action_server():
 
 
 def test_rasa_runs_with_telemetry_off_and_without_sentry():
-    # Rasa ships a Sentry key and would report errors with it; through bot.rasa_cli it never sets Sentry up.
+    # Rasa ships a Sentry key and would report errors with it; through bot.launch.rasa_cli it never sets Sentry up.
     out = run_python(
         "import sys, rasa.telemetry\n"
         "print(bool(rasa.telemetry.sentry_write_key()))\n"
-        "from bot import rasa_cli\n"
+        "from bot.launch import rasa_cli\n"
         "sys.argv = ['rasa_cli', 'telemetry']\n"
         "rasa_cli.main()\n"
         "import os, sentry_sdk\n"

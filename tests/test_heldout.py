@@ -1,14 +1,14 @@
 """The held-out data stays held out: no held-out NLU example (tests/nlu) and no user turn of the test stories
-(tests/stories) is a training text or a near-duplicate of one (bot/quality/heldout.py says the rule), and
+(tests/stories) is a training text or a near-duplicate of one (tools/quality/heldout.py says the rule), and
 every intent keeps enough held-out examples. Then the folding and the near-duplicate rule on made-up texts."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.quality import heldout
-from bot.quality.heldout import Example
 from knowledge.text import LANGUAGES, fold_phrase
+from tools.quality import heldout
+from tools.quality.heldout import Example
 
 
 def _lines(collisions: list[heldout.Collision]) -> list[str]:

@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 from actions.i18n import table
-from bot.quality import baseline
-from bot.quality.metrics import entity_scores, macro_f1, nlu_summary, out_of_scope_recall, story_accuracy
-from bot.quality.score import story_language
-from bot.quality.training import ROOT, quiet_env
 from knowledge.text import LANGUAGES
+from tools.quality import baseline
+from tools.quality.metrics import entity_scores, macro_f1, nlu_summary, out_of_scope_recall, story_accuracy
+from tools.quality.score import story_language
+from tools.quality.training import ROOT, quiet_env
 
 TIMEOUT_SECONDS = 1200  # a guard only: on a busy 2-core machine the tiny runs took up to 10 min
 BENCH_SECONDS = "10"  # per load level; in 3 s a busy machine once completed no message at all
@@ -41,10 +41,10 @@ def tiny_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = {"evaluate": root / "evaluate-reports", "bench": root / "bench-reports"}
     processes = {
         "evaluate": _start(
-            "bot.quality.evaluate", "--tiny", "--out", str(out["evaluate"]), "--work", str(root / "ev"), work=root
+            "tools.quality.evaluate", "--tiny", "--out", str(out["evaluate"]), "--work", str(root / "ev"), work=root
         ),
         "bench": _start(
-            "bot.quality.bench", "--tiny", "--no-train-ours", "--users", "1", "--duration", BENCH_SECONDS,
+            "tools.quality.bench", "--tiny", "--no-train-ours", "--users", "1", "--duration", BENCH_SECONDS,
             "--turns", "10", "--block", "5", "--ports", "18205", "18255", "18305",
             "--out", str(out["bench"]), "--work", str(root / "bench"),
             work=root,
@@ -163,23 +163,23 @@ def test_bench_report_has_every_figure_with_its_ratio_to_rasa_init(tiny_runs):
 
 def test_every_simulated_message_is_text():
     # YAML reads a bare `yes` or `no` as a boolean; the bot would then get `true` instead of a message.
-    sets = yaml.safe_load((ROOT / "bot" / "quality" / "conversations.yml").read_text(encoding="utf-8"))
+    sets = yaml.safe_load((ROOT / "tools" / "quality" / "conversations.yml").read_text(encoding="utf-8"))
     assert set(sets) == {"conversations", "rasa_init_conversations"}
     for conversations in sets.values():
         for conversation in conversations:
             assert conversation["messages"] and all(isinstance(m, str) and m for m in conversation["messages"])
 
 
-# --- answer quality (bot/quality/answers.py) ---------------------------------------------------------------
+# --- answer quality (tools/quality/answers.py) ---------------------------------------------------------------
 def test_answer_overlap_check_folds_case_accents_and_punctuation():
-    from bot.quality.answers import overlap
+    from tools.quality.answers import overlap
 
     held = [{"q": "¿Quién creó PyTorch?"}, {"q": "what is keras"}]
     assert overlap(held, ["quien creo pytorch", "What is TensorFlow?"]) == ["¿Quién creó PyTorch?"]
 
 
 def test_held_out_answer_questions_are_unseen_and_enough():
-    from bot.quality.answers import held_out, overlap, seen_texts
+    from tools.quality.answers import held_out, overlap, seen_texts
 
     questions = held_out()
     assert overlap(questions, seen_texts()) == []
@@ -189,14 +189,14 @@ def test_held_out_answer_questions_are_unseen_and_enough():
 
 
 def test_held_out_labels_name_entries_of_the_knowledge_base(store):
-    from bot.quality.answers import held_out
+    from tools.quality.answers import held_out
 
     unknown = {q["answer"] for q in held_out() if q["answer"] != "none" and store.entry(q["answer"]) is None}
     assert unknown == set()
 
 
 def test_answer_score_counts_the_same_update_chain_as_right_and_pretending_as_wrong():
-    from bot.quality.answers import Outcome, score
+    from tools.quality.answers import Outcome, score
 
     chains = {"old": "old", "new": "old", "other": "other"}
     outcomes = [
@@ -210,7 +210,7 @@ def test_answer_score_counts_the_same_update_chain_as_right_and_pretending_as_wr
 
 
 def test_tiny_answer_evaluation_runs_the_real_servers(tmp_path):
-    from bot.quality.answers import main
+    from tools.quality.answers import main
 
     out = tmp_path / "answers.md"
     assert main(["--tiny", "--out", str(out)]) == 0
@@ -220,7 +220,7 @@ def test_tiny_answer_evaluation_runs_the_real_servers(tmp_path):
 
 def test_bench_counts_excuses_apart_from_answers():
     from bot.channels.replies import channel_text
-    from bot.quality.outcomes import outcome_of
+    from tools.quality.outcomes import outcome_of
 
     assert outcome_of(200, [{"text": "Keras is a high-level API."}]) is None
     assert outcome_of(200, [{"text": channel_text("unavailable", "es")}]) == "apology"
@@ -232,16 +232,16 @@ def test_bench_counts_excuses_apart_from_answers():
 
 
 def test_development_questions_are_not_held_out_questions():
-    from bot.quality.answers import DEV, held_out
     from knowledge.text import fold_phrase
+    from tools.quality.answers import DEV, held_out
 
     held = {fold_phrase(item["q"]) for item in held_out()}
     assert not [item["q"] for item in held_out(DEV) if fold_phrase(item["q"]) in held]
 
 
-# --- one long conversation (bot/quality/long_conversation.py) ----------------------------------------------
+# --- one long conversation (tools/quality/long_conversation.py) ----------------------------------------------
 def test_long_conversation_figures_come_per_block_of_turns():
-    from bot.quality.long_conversation import blocks
+    from tools.quality.long_conversation import blocks
 
     figures = blocks([10, 30, 20, 400, 40, 50, 60], 3)
     assert [(b["first"], b["last"], b["median_ms"], b["max_ms"]) for b in figures] == [
@@ -252,7 +252,7 @@ def test_long_conversation_figures_come_per_block_of_turns():
 
 
 def test_long_conversation_names_the_rounds_answered_unlike_the_second():
-    from bot.quality.long_conversation import rounds_unlike_the_second
+    from tools.quality.long_conversation import rounds_unlike_the_second
 
     replies = ["a0", "b0"] + ["a", "b"] * 3 + ["a", "B"] + ["a"]  # round 1 has no context; the last is incomplete
     assert rounds_unlike_the_second(replies, questions=2) == [5]
@@ -260,7 +260,7 @@ def test_long_conversation_names_the_rounds_answered_unlike_the_second():
 
 
 def test_bench_judges_the_long_conversation_and_the_tail_against_issue_18s_targets():
-    from bot.quality.bench import long_figures, long_target_rows
+    from tools.quality.bench import long_figures, long_target_rows
 
     questions = 5
     replies = [f"r{turn % questions}" for turn in range(20)]
@@ -275,7 +275,7 @@ def test_bench_judges_the_long_conversation_and_the_tail_against_issue_18s_targe
 
 
 def test_memory_report_shows_what_each_step_added():
-    from bot.quality.memory import report
+    from tools.quality.memory import report
 
     text = report([{"step": "TensorFlow", "rss_mb": 380.0}, {"step": "the trained model", "rss_mb": 600.4}], "commit x")
     assert "| TensorFlow | +380 MB | 380 MB |" in text and "| the trained model | +220 MB | 600 MB |" in text

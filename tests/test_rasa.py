@@ -12,7 +12,7 @@ MODEL = ROOT / "models" / "framework-advisor.tar.gz"
 
 def rasa(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bot.rasa_cli", *args], cwd=cwd, capture_output=True, text=True, timeout=900
+        [sys.executable, "-m", "bot.launch.rasa_cli", *args], cwd=cwd, capture_output=True, text=True, timeout=900
     )
 
 

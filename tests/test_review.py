@@ -1,4 +1,4 @@
-"""`make review` (bot/review) on a real SQLite tracker store, written by our tracker store with Rasa's own events as
+"""`make review` (tools/review) on a real SQLite tracker store, written by our tracker store with Rasa's own events as
 the bot stores them. tests/e2e/test_ratings.py runs it again on a store filled through the real servers."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.i18n import table
-from bot.review.__main__ import main
-from bot.review.analysis import review, turns_of
-from bot.review.events import read_conversations
-from bot.tracker_store import IncrementalSQLTrackerStore
+from bot.extensions.tracker_store import IncrementalSQLTrackerStore
+from tools.review.__main__ import main
+from tools.review.analysis import review, turns_of
+from tools.review.events import read_conversations
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = time.time()

@@ -9,8 +9,8 @@ import pytest
 from knowledge import settings
 from knowledge.paths import ROOT
 
-# Runtime code; developer tooling (bot/quality) and the tests set variables for the servers they start.
-RUNTIME = [ROOT / "actions", ROOT / "knowledge", *[p for p in (ROOT / "bot").iterdir() if p.name != "quality"]]
+# Runtime code; developer tooling (tools/) and the tests set variables for the servers they start.
+RUNTIME = [ROOT / "actions", ROOT / "knowledge", ROOT / "bot"]
 
 
 def python_files():

@@ -1,4 +1,4 @@
-"""The terminal chat's own commands (bot/terminal.py): the rating commands of every language."""
+"""The terminal chat's own commands (bot/terminal/chat.py): the rating commands of every language."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.terminal import rating_message
+from bot.terminal.chat import rating_message
 
 
 @pytest.mark.parametrize(

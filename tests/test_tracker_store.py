@@ -1,5 +1,5 @@
-"""The tracker store that reads only new events (bot/tracker_store.py), against Rasa's own SQL store on a real
-SQLite file: same trackers, events written by another server seen, new sessions and replaced databases handled."""
+"""The tracker store that reads only new events (bot/extensions/tracker_store.py), against Rasa's own SQL store on a
+real SQLite file: same trackers, events written by another server seen, new sessions and replaced databases handled."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import runtime_config
-from bot.tracker_store import IncrementalSQLTrackerStore
+from bot.extensions.tracker_store import IncrementalSQLTrackerStore
+from bot.launch import runtime_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +55,10 @@ def same(one: DialogueStateTracker | None, other: DialogueStateTracker | None) -
 
 
 def test_the_configured_store_is_this_one():
-    assert runtime_config.tracker_store("sqlite:///x.sqlite")["type"] == "bot.tracker_store.IncrementalSQLTrackerStore"
+    assert (
+        runtime_config.tracker_store("sqlite:///x.sqlite")["type"]
+        == "bot.extensions.tracker_store.IncrementalSQLTrackerStore"
+    )
 
 
 def test_it_returns_what_rasas_store_returns_turn_after_turn(domain, tmp_path):
@@ -116,13 +119,24 @@ def test_the_cache_keeps_to_its_size_and_evicted_conversations_are_read_in_full(
         assert same(asyncio.run(ours.retrieve(sender)), asyncio.run(rasas.retrieve(sender)))
 
 
+def test_its_sqlite_database_is_in_wal_mode_and_no_other_database_is_touched(domain, tmp_path):
+    trackers, other = tmp_path / "trackers.sqlite", tmp_path / "knowledge.sqlite"
+    sa.create_engine(f"sqlite:///{other}").connect().close()
+    IncrementalSQLTrackerStore(domain, db=str(trackers))
+    modes = {}
+    for path in (trackers, other):
+        with sa.create_engine(f"sqlite:///{path}").connect() as connection:
+            modes[path.name] = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    assert modes == {"trackers.sqlite": "wal", "knowledge.sqlite": "delete"}
+
+
 def test_sqlite_connections_are_reused(domain, tmp_path):
     ours, _ = stores(domain, tmp_path / "t.sqlite")
     connections = []
     sa.event.listen(ours.engine, "connect", lambda connection, _record: connections.append(connection))
     for number in range(5):
         add(ours, "ana", turn(f"message {number}", "keras"))
-    assert len(connections) == 1
+    assert len(connections) <= 1  # the pool's connection (opened at start, for the WAL switch) serves every turn
 
 
 def statements_of(store: IncrementalSQLTrackerStore) -> list[str]:

@@ -3,7 +3,7 @@
 SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP events), SLACK_APP_TOKEN (Socket Mode) or both; SLACK_API_URL;
 all described in knowledge/settings.py.
 
-Read by bot/runtime_config.py (whether to write the channel into credentials) and bot/channels/slack.py.
+Read by bot/launch/runtime_config.py (whether to write the channel into credentials) and bot/channels/slack.py.
 """
 
 from __future__ import annotations

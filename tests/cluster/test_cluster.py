@@ -21,9 +21,9 @@ import pytest
 import requests
 
 from actions.ratings import payload
-from bot import cluster
-from bot.review.__main__ import main as review_main
+from bot.launch import cluster
 from tests.widget_client import Widget
+from tools.review.__main__ import main as review_main
 
 BALANCER = f"http://127.0.0.1:{cluster.BALANCER_PORT}"
 SERVERS = [f"http://127.0.0.1:{port}" for port in cluster.RASA_PORTS]
@@ -31,7 +31,9 @@ SERVERS = [f"http://127.0.0.1:{port}" for port in cluster.RASA_PORTS]
 
 @pytest.fixture(scope="module", autouse=True)
 def running_cluster():
-    process = subprocess.Popen([sys.executable, "-m", "bot.cluster"], cwd=cluster.serve.ROOT, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.launch.cluster"], cwd=cluster.serve.ROOT, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + cluster.STARTUP_LIMIT_SECONDS
         while not cluster.PIDS_FILE.exists() or not all(
@@ -138,7 +140,7 @@ def test_concurrent_messages_of_one_user_are_processed_one_at_a_time():
 
 def requests_in_flight(server: psutil.Process, port: int, limit: float = 30) -> int:
     """Waits until `server` holds a connection from nginx on `port`, i.e. is answering a request now: nginx keeps
-    no idle connections to its upstreams (no `keepalive` in bot/cluster.py), so an open one is a request."""
+    no idle connections to its upstreams (no `keepalive` in bot/launch/cluster.py), so an open one is a request."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         connections = server.net_connections("tcp")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import requests
 
-from bot import processes, serve
-from bot.terminal import is_ready
+from bot.launch import processes, serve
+from bot.terminal.chat import is_ready
 
 STARTUP_LIMIT_SECONDS = 240
 

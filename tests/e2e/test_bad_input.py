@@ -24,10 +24,10 @@ import requests
 import socketio
 from sqlalchemy.exc import OperationalError
 
-from bot import runtime_config
 from bot.channels.replies import channel_text
 from bot.channels.rest import body_limit
 from bot.channels.slack import slack_signature
+from bot.launch import runtime_config
 from tests.e2e.servers import ServerSet, ask, server_set, wait_until_slack_idle
 from tests.e2e.test_slack import direct_message, event_body, in_thread, mention, new_channel
 from tests.slack_standin import SlackStandIn

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import runtime_config
 from bot.channels.replies import channel_text
+from bot.launch import runtime_config
 from tests.e2e.servers import ServerSet, ask, server_set
 from tests.e2e.test_bad_input import (
     SLACK_SECRET,

@@ -1,5 +1,5 @@
-"""`make serve`'s launcher (`python -m bot.serve`) with the real servers: they never outlive it, whatever ends it;
-a server that dies is started again while users get the apology; a taken port gets one line, not a traceback.
+"""`make serve`'s launcher (`python -m bot.launch.serve`) with the real servers: they never outlive it, whatever
+ends it; a server that dies is started again while users get the apology; a taken port gets one line, not a traceback.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import processes, serve
 from bot.channels.replies import channel_text
-from bot.terminal import is_ready
+from bot.launch import processes, serve
+from bot.terminal.chat import is_ready
 from tests.e2e.servers import STARTUP_LIMIT_SECONDS, ask
 
 RASA_PORT, ACTIONS_PORT = 19405, 19455
@@ -34,7 +34,15 @@ pytestmark = pytest.mark.e2e
 def launch(log: Path) -> subprocess.Popen:
     """`make serve`'s command on the test's ports, in a session of its own as a terminal would run it."""
     assert not processes.taken_ports(dict(zip(("rasa", "actions"), PORTS, strict=True))), "test ports are taken"
-    command = [sys.executable, "-m", "bot.serve", "--rasa-port", str(RASA_PORT), "--actions-port", str(ACTIONS_PORT)]
+    command = [
+        sys.executable,
+        "-m",
+        "bot.launch.serve",
+        "--rasa-port",
+        str(RASA_PORT),
+        "--actions-port",
+        str(ACTIONS_PORT),
+    ]
     launcher = subprocess.Popen(
         command, cwd=serve.ROOT, env=serve.server_env(), stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -88,7 +96,15 @@ def launcher(tmp_path_factory) -> Iterator[subprocess.Popen]:
 
 
 def test_a_second_launcher_on_taken_ports_says_so_in_one_line_per_port(launcher):
-    command = [sys.executable, "-m", "bot.serve", "--rasa-port", str(RASA_PORT), "--actions-port", str(ACTIONS_PORT)]
+    command = [
+        sys.executable,
+        "-m",
+        "bot.launch.serve",
+        "--rasa-port",
+        str(RASA_PORT),
+        "--actions-port",
+        str(ACTIONS_PORT),
+    ]
     result = subprocess.run(command, cwd=serve.ROOT, env=serve.server_env(), capture_output=True, text=True, timeout=60)
     lines = result.stderr.strip().splitlines()
     assert result.returncode != 0

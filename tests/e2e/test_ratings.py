@@ -19,9 +19,9 @@ import sqlalchemy as sa
 
 from actions.i18n import table
 from actions.ratings import payload
-from bot import terminal
-from bot.review.__main__ import main as review_main
+from bot.terminal import chat as terminal
 from tests.e2e.servers import ServerSet, ask, server_set
+from tools.review.__main__ import main as review_main
 
 RASA_PORT, ACTIONS_PORT = 19705, 19755
 EN, ES = table("en"), table("es")
@@ -143,7 +143,7 @@ def test_the_review_lists_what_these_conversations_could_not_answer_and_rated_do
 
 
 def test_rating_in_the_terminal_chat_as_a_user_types_it(servers, folder):
-    """The terminal chat itself (bot/terminal.py) in tmux, on this module's servers: a question, then `/bad reason`."""
+    """The terminal chat (bot/terminal/chat.py) in tmux, on this module's servers: a question, then `/bad reason`."""
     session = f"rate-{uuid.uuid4().hex[:6]}"
     command = f"{sys.executable} -m bot.terminal --rasa-port {RASA_PORT} --actions-port {ACTIONS_PORT}"
     env = {**os.environ, "TRACKER_STORE_URL": f"sqlite:///{folder / 'trackers.sqlite'}"}

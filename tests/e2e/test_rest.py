@@ -67,7 +67,7 @@ def _session_starts(sender: str) -> int:
 
     import sqlalchemy as sa
 
-    from bot.runtime_config import DEFAULT_TRACKER_STORE
+    from bot.launch.runtime_config import DEFAULT_TRACKER_STORE
 
     engine = sa.create_engine(os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE)
     query = sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :sender AND type_name = 'session_started'")
@@ -76,9 +76,9 @@ def _session_starts(sender: str) -> int:
 
 
 def test_a_follow_up_opening_a_new_session_still_follows_the_last_answer(bot):
-    """Rasa starts a new session every SESSION_USER_TURNS user messages (bot/compat.py), so that a message
+    """Rasa starts a new session every SESSION_USER_TURNS user messages (bot/extensions/compat.py), so that a message
     costs the same however long the conversation; the slots carry the context over."""
-    from bot.compat import SESSION_USER_TURNS
+    from bot.extensions.compat import SESSION_USER_TURNS
 
     short = Conversation(bot)
     short.ask("PyTorch vs TensorFlow for deployment?")

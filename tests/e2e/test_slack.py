@@ -23,7 +23,6 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from bot import serve
 from bot.channels.replies import channel_entries, channel_text
 from bot.channels.slack import (
     RecentKeys,
@@ -38,6 +37,7 @@ from bot.channels.slack import (
 )
 from bot.channels.slack_assistant import assistant_thread_from_event, title_from_question
 from bot.channels.slack_settings import CHANNEL_CLASS, credentials_from_env
+from bot.launch import serve
 from tests.e2e.servers import running_servers, wait_until_slack_idle
 from tests.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
 

@@ -20,9 +20,9 @@ import aiohttp
 import psutil
 import pytest
 
-from bot.quality.markdown import code_version, machine_line, now
-from bot.serve import ROOT
+from bot.launch.serve import ROOT
 from tests.e2e.servers import ServerSet, server_set
+from tools.quality.markdown import code_version, machine_line, now
 
 RASA_PORT, ACTIONS_PORT = 19305, 19355
 USERS = int(os.environ.get("SOAK_USERS", "10"))

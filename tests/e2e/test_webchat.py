@@ -13,7 +13,7 @@ import pytest
 import requests
 import socketio
 
-from bot import runtime_config
+from bot.launch import runtime_config
 from tests.e2e.servers import running_servers
 from tests.widget_client import REPLY_SECONDS, Widget
 
@@ -144,7 +144,7 @@ def test_pages_from_other_origins_cannot_connect_by_default(rasa_url):
 
 
 def test_the_widget_protocol_works_over_websocket(rasa_url):
-    """Sanic 21.12 on Python 3.11 closed every WebSocket right after opening it (bot/compat.py fixes that)."""
+    """Sanic 21.12 on Python 3.11 closed every WebSocket right after opening it (bot/extensions/compat.py fixes it)."""
     client = socketio.Client(reconnection=False)  # the synchronous client's WebSocket comes from websocket-client
     confirmed: queue.Queue = queue.Queue()
     received: queue.Queue = queue.Queue()

@@ -1,7 +1,7 @@
 """Chat with the bot in a terminal (`make chat`).
 
 Connects to a running `make serve` of this checkout with the current model, or starts both servers itself and
-stops them on exit (they stop too if this process is killed: bot.processes).
+stops them on exit (they stop too if this process is killed: bot.launch.processes).
 Numbers pick a button; Ctrl-D, "exit" or "salir" leave; arrow keys recall earlier questions; /good and /bad
 [reason] (/bien, /mal [motivo]) rate the last answer (bot/channels/locales/<lang>.yml name the commands).
 """
@@ -12,7 +12,6 @@ import argparse
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import requests
 from prompt_toolkit import PromptSession, print_formatted_text
@@ -20,14 +19,14 @@ from prompt_toolkit.formatted_text import ANSI
 from prompt_toolkit.history import FileHistory
 
 from actions.ratings import payload
-from bot import serve
 from bot.channels.replies import table
-from bot.terminal_render import render_buttons, render_text
+from bot.launch import serve
+from bot.terminal.render import render_buttons, render_text
+from knowledge.paths import ROOT
 from knowledge.text import LANGUAGES
 
 EXIT_WORDS = {"exit", "quit", "/exit", "/quit", "salir"}
 STARTUP_LIMIT_SECONDS = 240
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def rating_message(line: str) -> str | None:

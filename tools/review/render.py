@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from bot.review.analysis import Review, group_similar, when
+from tools.review.analysis import Review, group_similar, when
 
 MAX_CELL_CHARS = 160
 

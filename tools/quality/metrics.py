@@ -1,4 +1,4 @@
-"""The figures of `make evaluate`, computed from plain predictions (as `bot.quality.score` writes them)."""
+"""The figures of `make evaluate`, computed from plain predictions (as `tools.quality.score` writes them)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from sklearn.metrics import f1_score
 
-from bot.quality.heldout import OUT_OF_SCOPE
+from tools.quality.heldout import OUT_OF_SCOPE
 
 
 def intent_accuracy(predictions: list[dict[str, Any]]) -> float:

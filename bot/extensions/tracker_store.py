@@ -6,7 +6,7 @@ server's time in `retrieve` after a few minutes, the server ran at 100% of its c
 and action calls timed out. Here each server keeps, per conversation, the text of the events it has read and
 the id of the last one, and asks the database only for the rows from that id on.
 
-It stays right when several servers share the database (bot/cluster.py): every retrieve still asks the
+It stays right when several servers share the database (bot/launch/cluster.py): every retrieve still asks the
 database, so events another server stored are read too; the lock store serialises a conversation's turns, so
 its rows are committed in id order. A conversation is read in full, as Rasa does, when its last known row is
 gone or differs (database replaced) or a new session started. Events are rebuilt from text at each retrieve,
@@ -21,9 +21,9 @@ SQLAlchemy 1.4 opens a new connection for every session on an SQLite file (NullP
 pragma, 9% of the Rasa server's time at 40 messages a second. Here SQLite connections are pooled, as
 SQLAlchemy 2.0 does by default; other databases keep the pool Rasa gives them.
 
-Every event is cleaned of tokens and secrets before it is stored (bot/scrub.py).
+Every event is cleaned of tokens and secrets before it is stored (bot/extensions/scrub.py).
 
-Retention (TRACKER_RETENTION_DAYS, bot/runtime_config.py): events older than that many days are deleted when the
+Retention (TRACKER_RETENTION_DAYS, bot/launch/runtime_config.py): events older than that many days are deleted when the
 Rasa server starts and then every hour, by the server itself as it saves. Here because the Rasa server is the one
 process always running against the store, so the promise holds whether or not anyone runs `make review` (which
 only reads); several servers on one database each delete the same rows, which is harmless. A conversation nobody
@@ -46,7 +46,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.scrub import scrub_event
+from bot.extensions.scrub import scrub_event
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,12 @@ class IncrementalSQLTrackerStore(SQLTrackerStore):
                 url, poolclass=sa.pool.QueuePool, pool_size=2, connect_args={"check_same_thread": False}
             )
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        if self.engine.dialect.name == "sqlite":
+            # Write-ahead log: a turn's commit costs ~0.4 ms instead of ~1.4 ms here, and readers no longer wait
+            # for a writer; every commit is still synced to disk. The mode stays with the file, and only this
+            # store's own database is touched.
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         self.cache_characters = cache_characters
         self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
         self._cached_characters = 0

@@ -1,6 +1,6 @@
 """The servers `make bench` measures: started as `make serve` starts them, timed to their first answer, weighed.
 
-Our bot runs as `python -m bot.serve` (what `make serve` runs: action server + Rasa server); the baseline is
+Our bot runs as `python -m bot.launch.serve` (what `make serve` runs: action server + Rasa server); the baseline is
 an untouched `rasa init` bot under `rasa run` (its own model, REST channel, no action server).
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 import psutil
 import requests
 
-from bot import serve
-from bot.terminal import is_ready
+from bot.launch import serve
+from bot.terminal.chat import is_ready
 
 # Shared libraries that show a process has imported PyTorch or TensorFlow.
 HEAVY_LIBRARIES = {"torch": "libtorch", "tensorflow": "libtensorflow"}
@@ -59,7 +59,15 @@ BENCH_RATE_LIMIT = "100000/minute"
 
 def start_ours(rasa_port: int, actions_port: int, tracker_db: Path) -> Bot:
     """`make serve`'s command on other ports, with its own SQLite tracker store and BENCH_RATE_LIMIT."""
-    command = [sys.executable, "-m", "bot.serve", "--rasa-port", str(rasa_port), "--actions-port", str(actions_port)]
+    command = [
+        sys.executable,
+        "-m",
+        "bot.launch.serve",
+        "--rasa-port",
+        str(rasa_port),
+        "--actions-port",
+        str(actions_port),
+    ]
     env = {"TRACKER_STORE_URL": f"sqlite:///{tracker_db}", "RATE_LIMIT": BENCH_RATE_LIMIT}
     started = time.monotonic()
     process = serve.launch(f"bench-ours-{rasa_port}", command, log=True, env=env)
@@ -67,7 +75,7 @@ def start_ours(rasa_port: int, actions_port: int, tracker_db: Path) -> Bot:
 
 
 def start_baseline(project: Path, model: Path, port: int) -> Bot:
-    command = [sys.executable, "-m", "bot.rasa_cli", "run", "--model", str(model), "--port", str(port)]
+    command = [sys.executable, "-m", "bot.launch.rasa_cli", "run", "--model", str(model), "--port", str(port)]
     command += ["--credentials", str(project / "credentials.yml"), "--endpoints", str(project / "endpoints.yml")]
     started = time.monotonic()
     process = serve.launch(f"bench-baseline-{port}", command, log=True)
@@ -119,7 +127,7 @@ def find_parts(bot: Bot) -> dict[str, psutil.Process]:
     parts = {}
     for process in [root, *root.children(recursive=True)]:
         command = " ".join(process.cmdline())
-        if "bot.rasa_cli run" in command:
+        if "bot.launch.rasa_cli run" in command:
             parts["rasa"] = process
         elif "-m actions" in command:
             parts["actions"] = process

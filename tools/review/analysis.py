@@ -22,8 +22,8 @@ from rapidfuzz import fuzz
 
 from actions.i18n import LANGUAGES, table
 from actions.ratings import RATE_INTENT
-from bot.review.events import Conversation
 from knowledge.text import fold_phrase
+from tools.review.events import Conversation
 
 SMALL_TALK = ("greet", "goodbye", "thank", "bot_challenge", "help")
 FALLBACK_INTENT, FALLBACK_ACTION = "nlu_fallback", "action_low_confidence"

@@ -1,4 +1,4 @@
-"""`python -m bot.review [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--days N] [--out DIR]` (`make review`).
+"""`python -m tools.review [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--days N] [--out DIR]` (`make review`).
 
 Reads the tracker store of TRACKER_STORE_URL (default: the one `make serve` uses, run/trackers.sqlite) and writes
 review.md and review.html to reports/work/ (git ignores it: the report quotes what users typed).
@@ -11,10 +11,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.review.analysis import review
-from bot.review.events import read_conversations
-from bot.review.render import markdown, page
-from bot.runtime_config import ROOT, tracker_store_url
+from bot.launch.runtime_config import ROOT, tracker_store_url
+from tools.review.analysis import review
+from tools.review.events import read_conversations
+from tools.review.render import markdown, page
 
 OUT_DIR = ROOT / "reports" / "work"
 

@@ -50,11 +50,12 @@ def retention_days(environ: Mapping[str, str] | None = None) -> float | None:
 
 
 def tracker_store(url: str, retention: float | None = None) -> dict[str, Any]:
-    """Rasa's SQL tracker store settings for a SQLAlchemy URL (read incrementally: bot/tracker_store.py), keeping
+    """Rasa's SQL tracker store settings for a SQLAlchemy URL (read incrementally:
+    bot/extensions/tracker_store.py), keeping
     events `retention` days (None: forever)."""
     parsed = make_url(url)
     settings: dict[str, Any] = {
-        "type": "bot.tracker_store.IncrementalSQLTrackerStore",
+        "type": "bot.extensions.tracker_store.IncrementalSQLTrackerStore",
         "dialect": parsed.get_backend_name(),
         "db": parsed.database,
     }
@@ -72,7 +73,7 @@ def lock_store(url: str) -> dict[str, Any]:
     """Rasa's Redis lock store settings for redis://[:password@]host:port/db."""
     parsed = urlsplit(url)
     settings: dict[str, Any] = {
-        "type": "bot.lock_store.AtomicRedisLockStore",  # Rasa's Redis lock store, with atomic ticket updates
+        "type": "bot.extensions.lock_store.AtomicRedisLockStore",  # Rasa's Redis lock store, with atomic ticket updates
         "url": parsed.hostname or "localhost",
         "port": parsed.port or 6379,
     }

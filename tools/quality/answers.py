@@ -1,15 +1,15 @@
 """Answer quality: did the reply answer the question that was asked, first?
 
-Usage: python -m bot.quality.answers [--tiny] [--out reports/answers.md]
-       python -m bot.quality.answers --calibrate [--thresholds 0.4,0.45,0.5,0.55,0.6]
-       python -m bot.quality.answers --dev [--url http://localhost:5005 --token T]
+Usage: python -m tools.quality.answers [--tiny] [--out reports/answers.md]
+       python -m tools.quality.answers --calibrate [--thresholds 0.4,0.45,0.5,0.55,0.6]
+       python -m tools.quality.answers --dev [--url http://localhost:5005 --token T]
 
 `--dev` asks the development questions instead (report in reports/work/dev_answers.md, not committed): the set
 to look at while improving answers; the held-out set is only ever scored. `--url` asks servers already running
 (started with RASA_API_TOKEN=T) instead of starting a pair, so a change to the actions is tried in seconds.
 
 `--calibrate` chooses the answer threshold (actions/answers.py, ANSWER) on the development questions of
-`bot/quality/dev_questions.yml`, never on the held-out set: one server run per threshold (the action server reads
+`tools/quality/dev_questions.yml`, never on the held-out set: one server run per threshold (the action server reads
 ANSWER_THRESHOLD), the figures of each in reports/calibration.md, and the best threshold whose honest-unknown rate
 holds the target in both languages.
 
@@ -37,14 +37,14 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot import runtime_config, serve
-from bot.quality.markdown import code_version, machine_line, number, table, verdict
-from bot.quality.servers import environment, wait_until_ready
+from bot.launch import runtime_config, serve
 from knowledge.paths import ROOT
 from knowledge.text import LANGUAGES, fold_phrase
+from tools.quality.markdown import code_version, machine_line, number, table, verdict
+from tools.quality.servers import environment, wait_until_ready
 
 HELD_OUT = ROOT / "tests" / "answers" / "heldout.yml"
-DEV = ROOT / "bot" / "quality" / "dev_questions.yml"
+DEV = ROOT / "tools" / "quality" / "dev_questions.yml"
 CALIBRATION_REPORT = ROOT / "reports" / "calibration.md"
 DEFAULT_THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 WRONG_ANSWER_COST = 2  # in calibration, a wrong answer counts twice against the threshold, a right one once
@@ -84,7 +84,7 @@ def index_questions(directory: Path = QUESTIONS_DIR) -> list[str]:
 
 def seen_texts() -> list[str]:
     """Everything the bot was built from: the index phrasings and the NLU training examples."""
-    from bot.quality.heldout import training
+    from tools.quality.heldout import training
 
     return index_questions() + [example.text for example in training()]
 

@@ -1,6 +1,6 @@
 """`rasa` with telemetry and error reporting off, a short action timeout, and the API token from the environment.
 
-Use it exactly like `rasa`: python -m bot.rasa_cli train / run / test ...
+Use it exactly like `rasa`: python -m bot.launch.rasa_cli train / run / test ...
 
 - RASA_TELEMETRY_ENABLED=false stops telemetry, but Rasa 3.6 sets up Sentry error reports from a key shipped
   in its package whatever that variable says; `prepare` turns that off.
@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from bot import compat
+from bot.extensions import compat
 from knowledge import settings
 
 DEFAULT_ACTION_TIMEOUT_SECONDS = 3.0

@@ -1,6 +1,6 @@
 """Where the Rasa server's memory goes: resident memory after each thing it loads, in the order it loads them.
 
-Usage: python -m bot.quality.memory [--out reports/memory.md]
+Usage: python -m tools.quality.memory [--out reports/memory.md]
 
 Runs the steps of a Rasa server's start in a fresh process (`--step` mode, below) — TensorFlow, Rasa's core, our
 patches, the spaCy pipelines of each language (blank, with the lemma tables of spacy-lookups-data), the trained
@@ -21,21 +21,21 @@ from pathlib import Path
 
 import psutil
 
-from bot.quality.markdown import code_version, machine_line, now, table
-from bot.serve import MODEL
+from bot.launch.serve import MODEL
 from knowledge.paths import ROOT
+from tools.quality.markdown import code_version, machine_line, now, table
 
 MiB = 2**20
 
 
 def _python() -> None:
-    from bot import compat
+    from bot.extensions import compat
 
     compat.keep_pytorch_out()  # as compat.apply() does first: spaCy's thinc would import PyTorch
 
 
 def _patches() -> None:
-    from bot import compat
+    from bot.extensions import compat
 
     compat.apply()
 
@@ -97,7 +97,7 @@ def measure() -> list[dict[str, float | str]]:
     """The steps in a fresh process (nothing this one imported counts)."""
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
     done = subprocess.run(
-        [sys.executable, "-m", "bot.quality.memory", "--step"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "tools.quality.memory", "--step"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if done.returncode != 0:
         raise RuntimeError(f"the measuring process failed:\n{done.stderr[-3000:]}")
@@ -110,7 +110,7 @@ def report(figures: list[dict[str, float | str]], code: str) -> str:
         rss = float(figure["rss_mb"])
         rows.append([str(figure["step"]), f"{rss - before:+.0f} MB", f"{rss:.0f} MB"])
         before = rss
-    return f"""# Where the Rasa server's memory goes (`python -m bot.quality.memory`)
+    return f"""# Where the Rasa server's memory goes (`python -m tools.quality.memory`)
 
 {now()}; {machine_line()}; {code}. One fresh process does what a Rasa server of this bot does as it starts, step
 by step, and reads its resident memory after each step.

@@ -1,15 +1,15 @@
 """`make bench`: our real servers and a `rasa init` bot under the same simulated users, side by side.
 
-Usage: python -m bot.quality.bench [--users 1 10 50] [--duration 60] [--turns 400] [--out reports]
+Usage: python -m tools.quality.bench [--users 1 10 50] [--duration 60] [--turns 400] [--out reports]
        [--work reports/work/bench] [--ports 18005 18055 18105] [--no-train-ours] [--tiny]
 
 1. Trains the `rasa init` bot (a fresh copy of the project `rasa init` creates) and, unless --no-train-ours,
    our configuration from scratch, each alone and timed.
 2. Starts our servers as `make serve` does (the trained models/framework-advisor.tar.gz) and the baseline,
    one after the other, timing each from launch to its first non-empty REST answer; warms both up.
-3. One long conversation with our servers (bot/quality/long_conversation.py): --turns messages, one at a time,
+3. One long conversation with our servers (tools/quality/long_conversation.py): --turns messages, one at a time,
    timed per message, so the report shows what a message costs at turn 400 against turn 1 (issue 18).
-4. For each number of users, runs Locust (bot/quality/locustfile.py) against ours, then the baseline:
+4. For each number of users, runs Locust (tools/quality/locustfile.py) against ours, then the baseline:
    closed-loop users holding the conversations of conversations.yml. Samples each server's resident memory.
 5. Writes <out>/bench.md, <out>/bench_latency.png and <out>/bench.json; prints the table.
 """
@@ -30,11 +30,11 @@ from typing import Any
 import psutil
 import yaml
 
-from bot import serve
-from bot.quality import baseline, long_conversation, servers
-from bot.quality.markdown import code_version, machine_line, now, number, table, verdict
-from bot.quality.outcomes import OUTCOMES
-from bot.quality.training import ROOT, quiet_env, start_training
+from bot.launch import serve
+from tools.quality import baseline, long_conversation, servers
+from tools.quality.markdown import code_version, machine_line, now, number, table, verdict
+from tools.quality.outcomes import OUTCOMES
+from tools.quality.training import ROOT, quiet_env, start_training
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 CONVERSATIONS = Path(__file__).with_name("conversations.yml")
@@ -365,7 +365,7 @@ def write_report(out: Path, results: dict[str, Any]) -> Path:
 
 {results["when"]}; {machine_line()}; {code}; {kind}, whole run {
         results["total_s"]:.0f} s. Simulated users (Locust, closed loop: each sends its next message as soon as it is
-answered, pause {results["think_time_s"]:g} s) hold the conversations of `bot/quality/conversations.yml`
+answered, pause {results["think_time_s"]:g} s) hold the conversations of `tools/quality/conversations.yml`
 (English and Spanish: greeting, definitions, comparisons, follow-ups, code, the recommendation form),
 {results["duration_s"]:g} s per level and bot. At each level, first our servers (started as `make serve` does: Rasa +
 action server, SQLite tracker store, the knowledge base; the per-sender rate limit raised to

@@ -1,7 +1,7 @@
 """Small fixes to Rasa 3.6 and its pinned libraries: running on Python 3.11 (Rasa officially stops at 3.10),
 and measured hot spots.
 
-Applied by bot/rasa_cli.py before Rasa starts; each fix is small, named and says what it repairs. `apply` first
+Applied by bot/launch/rasa_cli.py before Rasa starts; each fix is small, named and says what it repairs. `apply` first
 refuses, in one line, libraries other than those the fixes were read against (WRITTEN_FOR).
 """
 
@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import sqlite3
 import sys
 import types
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 # The Rasa release whose code the version-checked fixes below were read against.
@@ -32,8 +30,8 @@ def require_written_for(installed: dict[str, str] | None = None) -> None:
                if installed[name] != wanted]  # fmt: skip
     if changed:
         raise SystemExit(
-            f"bot/compat.py patches code of {', '.join(changed)}: check each fix against the new code, then "
-            "update bot.compat.WRITTEN_FOR."
+            f"bot/extensions/compat.py patches code of {', '.join(changed)}: check each fix against the new code, then "
+            "update bot.extensions.compat.WRITTEN_FOR."
         )
 
 
@@ -43,8 +41,9 @@ def require_rasa(fix: str) -> None:
 
     if __version__ != RASA_VERSION:
         raise SystemExit(
-            f"bot.compat.{fix} replaces code of Rasa {RASA_VERSION}, but Rasa {__version__} is installed: check the "
-            "fix against the new Rasa's code, then update bot.compat.RASA_VERSION."
+            f"bot.extensions.compat.{fix} replaces code of Rasa {RASA_VERSION}, but Rasa {__version__} is installed: "
+            "check the "
+            "fix against the new Rasa's code, then update bot.extensions.compat.RASA_VERSION."
         )
 
 
@@ -145,34 +144,6 @@ def keep_pytorch_out() -> None:
     makes thinc take its no-PyTorch path."""
     if "torch" not in sys.modules:
         sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` now raises ImportError
-
-
-def _tracker_database() -> Path | None:
-    """The SQLite file of this server's tracker store, if it is one (see bot/runtime_config.py)."""
-    from sqlalchemy.engine import make_url
-
-    from bot.runtime_config import tracker_store_url
-
-    url = make_url(tracker_store_url())
-    return Path(url.database).resolve() if url.get_backend_name() == "sqlite" and url.database else None
-
-
-def _write_ahead_log_for_trackers(connection: Any, _record: Any) -> None:
-    if not isinstance(connection, sqlite3.Connection):
-        return
-    database = connection.execute("PRAGMA database_list").fetchone()[2]
-    if database and Path(database).resolve() == _tracker_database():  # never the knowledge base, say
-        connection.execute("PRAGMA journal_mode=WAL")
-
-
-def sqlite_trackers_in_wal_mode() -> None:
-    """The default tracker store is SQLite. In its write-ahead-log mode a turn's commit costs ~0.4 ms instead of
-    ~1.4 ms here, and readers no longer wait for a writer; every commit is still synced to disk."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    if not event.contains(Engine, "connect", _write_ahead_log_for_trackers):
-        event.listen(Engine, "connect", _write_ahead_log_for_trackers)
 
 
 def resolve_event_types_once() -> None:
@@ -301,7 +272,6 @@ def apply() -> None:
     require_written_for()
     keep_pytorch_out()
     resolve_event_types_once()
-    sqlite_trackers_in_wal_mode()
     let_sanic_websockets_receive()
     validate_action_results_with_a_checked_schema()
     send_actions_recent_events_only()

@@ -1,9 +1,9 @@
 """`make evaluate`: train our configuration and Rasa's default one on the same data, score both, report.
 
-Usage: python -m bot.quality.evaluate [--out reports] [--work reports/work/evaluate] [--tiny] [--sequential]
+Usage: python -m tools.quality.evaluate [--out reports] [--work reports/work/evaluate] [--tiny] [--sequential]
 
 Both models are trained from scratch (each with its own empty cache) on data/, then scored by
-`bot.quality.score` on the held-out examples of tests/nlu and the end-to-end test stories. Writes
+`tools.quality.score` on the held-out examples of tests/nlu and the end-to-end test stories. Writes
 <out>/evaluation.md, <out>/confusion_matrices.png and <out>/evaluation.json, and prints the table.
 --tiny runs the same code on a handful of examples with one epoch, so the tests can run it.
 """
@@ -21,11 +21,11 @@ from typing import Any
 
 import yaml
 
-from bot.quality import baseline, heldout
-from bot.quality.markdown import code_version, machine_line, now, number, table, verdict
-from bot.quality.metrics import nlu_summary, story_accuracy
-from bot.quality.training import ROOT, quiet_env, start_training
 from knowledge.text import LANGUAGES
+from tools.quality import baseline, heldout
+from tools.quality.markdown import code_version, machine_line, now, number, table, verdict
+from tools.quality.metrics import nlu_summary, story_accuracy
+from tools.quality.training import ROOT, quiet_env, start_training
 
 CONFIGS = ("ours", "default")
 TITLES = {"ours": "ours", "default": "Rasa default"}
@@ -85,10 +85,10 @@ def train_both(plan: dict[str, Any], work: Path, sequential: bool) -> dict[str, 
 
 
 def score_both(plan: dict[str, Any], work: Path) -> dict[str, dict[str, Any]]:
-    """Run `bot.quality.score` for both models side by side (each loads its model once)."""
+    """Run `tools.quality.score` for both models side by side (each loads its model once)."""
     processes = {}
     for name in CONFIGS:
-        command = [sys.executable, "-m", "bot.quality.score", "--model", str(work / "models" / f"{name}.tar.gz")]
+        command = [sys.executable, "-m", "tools.quality.score", "--model", str(work / "models" / f"{name}.tar.gz")]
         command += ["--nlu-dir", str(plan["held_out"]), "--stories", str(STORIES), "--out", str(work / f"{name}.json")]
         log = (work / f"score-{name}.log").open("w")
         processes[name] = subprocess.Popen(command, cwd=ROOT, env=quiet_env(), stdout=log, stderr=subprocess.STDOUT)

@@ -1,7 +1,7 @@
-"""Simulated users for `make bench`: each holds whole conversations (bot/quality/conversations.yml) over REST.
+"""Simulated users for `make bench`: each holds whole conversations (tools/quality/conversations.yml) over REST.
 
 Run only through Locust as its own process (it patches the standard library with gevent), e.g.
-  locust -f bot/quality/locustfile.py --headless -u 10 -r 10 -t 60s --host http://localhost:5005
+  locust -f tools/quality/locustfile.py --headless -u 10 -r 10 -t 60s --host http://localhost:5005
 A reply is an answer only when the status is 200 and the bot says something that is not one of its excuses:
 the apology (action server down or too slow), the rate-limit refusal (429 or its text) and the fallback
 ("did you mean" / "please rephrase") are counted apart, by name (OUTCOMES), never as answers. BENCH_THINK_TIME
@@ -19,7 +19,7 @@ import yaml
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
-from bot.quality.outcomes import outcome_of
+from tools.quality.outcomes import outcome_of
 
 # BENCH_CONVERSATIONS picks the set: "conversations" (our bot) or "rasa_init_conversations" (the baseline).
 _SETS = yaml.safe_load(Path(__file__).with_name("conversations.yml").read_text(encoding="utf-8"))

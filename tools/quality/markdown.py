@@ -8,6 +8,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from knowledge.paths import ROOT
+
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
@@ -40,7 +42,7 @@ def machine_line() -> str:
 
 def code_version() -> str:
     """The commit measured, and whether the working tree differed from it."""
-    root = Path(__file__).resolve().parent.parent.parent
+    root = ROOT
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
         changed = subprocess.run(  # reports/ holds what runs write, not code

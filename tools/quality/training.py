@@ -50,7 +50,7 @@ def start_training(
     model = models / f"{name}.tar.gz"
     model.unlink(missing_ok=True)
     log = work / f"train-{name}.log"
-    command = [sys.executable, "-m", "bot.rasa_cli", "train", *(["nlu"] if nlu_only else [])]
+    command = [sys.executable, "-m", "bot.launch.rasa_cli", "train", *(["nlu"] if nlu_only else [])]
     command += ["--config", str(config), "--domain", str(domain), "--out", str(models), "--fixed-model-name", name]
     command += ["--data", *map(str, data)]
     process = subprocess.Popen(

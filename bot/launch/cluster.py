@@ -1,13 +1,13 @@
 """One machine as a model of several (`make serve-cluster`): PostgreSQL, Redis, two action servers, two Rasa
 servers and nginx in front, all in the foreground; a server that dies is started again; Ctrl-C stops everything,
-and so does killing this launcher (bot.processes).
+and so does killing this launcher (bot.launch.processes).
 
     nginx :8000 -> Rasa :5101, :5102  (round-robin; /socket.io/ sticky by client address, with WebSocket upgrade)
     nginx :8055 -> actions :5151, :5152 (round-robin)
     Rasa servers -> tracker store PostgreSQL :5433 (database "rasa"), lock store Redis :6380
 
 Data lives under run/cluster/ (git ignores it). On several machines, the same layout needs only other
-addresses in TRACKER_STORE_URL, LOCK_STORE_URL and ACTION_SERVER_URL (see bot/runtime_config.py).
+addresses in TRACKER_STORE_URL, LOCK_STORE_URL and ACTION_SERVER_URL (see bot/launch/runtime_config.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import time
 import psycopg2
 import requests
 
-from bot import processes, serve
+from bot.launch import processes, serve
 
 CLUSTER_DIR = serve.ROOT / "run" / "cluster"
 BALANCER_PORT, ACTIONS_BALANCER_PORT = 8000, 8055

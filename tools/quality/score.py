@@ -1,9 +1,9 @@
 """Score one trained model: held-out NLU examples per language and the end-to-end test stories.
 
-Usage: python -m bot.quality.score --model M.tar.gz --nlu-dir tests/nlu --stories tests/stories/test_stories.yml
+Usage: python -m tools.quality.score --model M.tar.gz --nlu-dir tests/nlu --stories tests/stories/test_stories.yml
        --out scores.json
 
-Loads the model once and writes plain data (every prediction and the story results); `bot.quality.evaluate`
+Loads the model once and writes plain data (every prediction and the story results); `tools.quality.evaluate`
 turns two of these files into the side-by-side report. Run as its own process: it imports Rasa.
 """
 
@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from bot.quality.heldout import load_examples
 from knowledge.text import LANGUAGES
+from tools.quality.heldout import load_examples
 
 # Story names end with their language, "(en)" or "(es)"; other stories mix both.
 _STORY_LANGUAGE = re.compile(r"\((en|es)\)\s*$")

@@ -1,10 +1,10 @@
 """Run the action server and the Rasa server in the foreground; a server that dies is started again, and Ctrl-C
-(SIGTERM, a closed terminal) stops both. Killing this launcher outright stops them too (bot.processes).
+(SIGTERM, a closed terminal) stops both. Killing this launcher outright stops them too (bot.launch.processes).
 
-Usage: python -m bot.serve [--rasa-port 5005] [--actions-port 5055]
+Usage: python -m bot.launch.serve [--rasa-port 5005] [--actions-port 5055]
 
 Rasa's HTTP management API (/conversations, /model, ...) is off unless RASA_API_TOKEN is set; then it is on
-and every call needs that token (`?token=...`). bot.rasa_cli reads the token from the environment, so it is
+and every call needs that token (`?token=...`). bot.launch.rasa_cli reads the token from the environment, so it is
 never on a command line or in a file.
 """
 
@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot import processes, runtime_config
+from bot.launch import processes, runtime_config
 from knowledge import settings
 from knowledge.paths import ROOT
 
@@ -45,7 +45,7 @@ def rasa_command(rasa_port: int, actions_port: int) -> list[str]:
     endpoints_file, credentials_file = runtime_config.write(rasa_port, actions_port)
     api = ["--enable-api"] if settings.value(runtime_config.API_TOKEN_VARIABLE) else []
     return [
-        sys.executable, "-m", "bot.rasa_cli", "run",
+        sys.executable, "-m", "bot.launch.rasa_cli", "run",
         "--model", str(MODEL),
         "--interface", settings.value("RASA_HOST"),
         "--port", str(rasa_port),
@@ -119,7 +119,7 @@ def ours(rasa_port: int, actions_port: int) -> str | None:
     """None when the servers on these ports are this checkout's, started after the current model and knowledge
     base were built; else why not, in one sentence."""
     for name, port, marker, newest in (
-        ("Rasa server", rasa_port, "bot.rasa_cli", MODEL),
+        ("Rasa server", rasa_port, "bot.launch.rasa_cli", MODEL),
         ("action server", actions_port, "actions", KNOWLEDGE_BASE),
     ):
         process = processes.holder(port)

@@ -1,6 +1,6 @@
 """What a message costs at turn 400 against turn 1: one long conversation through the real servers (issue 18).
 
-Usage: python -m bot.quality.long_conversation [--turns 400] [--block 50] [--ports 18405 18455]
+Usage: python -m tools.quality.long_conversation [--turns 400] [--block 50] [--ports 18405 18455]
        [--work reports/work/long_conversation] [--json FILE]
 
 Starts our servers as `make serve` does (on their own SQLite tracker store, rate limit off), warms them up
@@ -26,10 +26,10 @@ from typing import Any
 import psutil
 import requests
 
-from bot import processes, serve
-from bot.quality.markdown import code_version, machine_line, now, table
-from bot.quality.servers import busy_cpu_seconds, cpu_seconds, environment, rss_bytes, wait_until_ready
-from bot.quality.training import ROOT
+from bot.launch import processes, serve
+from tools.quality.markdown import code_version, machine_line, now, table
+from tools.quality.servers import busy_cpu_seconds, cpu_seconds, environment, rss_bytes, wait_until_ready
+from tools.quality.training import ROOT
 
 # A comparison, its follow-up, a definition, a code follow-up, thanks: each round leans on the one before.
 QUESTIONS = (
