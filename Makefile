@@ -102,11 +102,11 @@ soak: $(MODEL_STAMP)  ## 50 users for 5 minutes: reports/soak.md
 	SOAK_USERS=$${SOAK_USERS:-50} SOAK_SECONDS=$${SOAK_SECONDS:-300} SOAK_REPORT=reports/soak.md $(PY) -m pytest tests/e2e/test_soak.py
 
 # Debian's Chromium for the widget's browser tests (Playwright drives it; it never downloads a browser).
-browser-deps:
+browser-deps:  ## Debian's Chromium for the browser tests, when missing
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # PostgreSQL, Redis and nginx from Debian's packages, installed only when missing.
-cluster-deps:
+cluster-deps:  ## PostgreSQL, Redis and nginx from Debian, when missing
 	@if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || ! command -v redis-server >/dev/null \
 		|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server nginx; \
