@@ -5,8 +5,9 @@ the conversation of the answer; it rates the latest answer. The record goes into
 rating is one SlotSet event in the tracker store, found by `make review` (tools/review) with one query. Ratings never
 change the knowledge base.
 
-The action server sees only the latest two user turns' events (bot/extensions/compat.py): enough for the answer before a
-rating, and a second rating of the same answer (a reason sent after the thumb) takes the answer from the first.
+The action server sees only the latest two user turns' events (bot/extensions/patches/recent_events.py): enough
+for the answer before a rating, and a second rating of the same answer (a reason sent after the thumb) takes the
+answer from the first.
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.guard import InputGuard, SweptMemoryStorage, clean_text
+from bot.channels.guard import InputGuard, clean_text
 from bot.channels.replies import LANGUAGES, LOCALES, channel_text, declared_language, reply_language, table
 from bot.channels.rest import MAX_SENDER_CHARS, BadRequest, body_limit, parse_request
+from bot.extensions.patches.limits_sweep import SweptMemoryStorage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -302,7 +303,7 @@ def test_api_token_comes_from_the_environment_and_an_open_api_is_refused():
 
 
 def test_action_timeout_setting():
-    from bot.launch.rasa_cli import action_timeout
+    from bot.extensions.patches.action_timeout import action_timeout
 
     assert action_timeout({}) == 3.0 and action_timeout({"ACTION_TIMEOUT_SECONDS": "0.5"}) == 0.5
     for bad in ("0", "-1", "soon", "1e9"):

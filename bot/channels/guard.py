@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 from limits import parse_many, storage, strategies
 
+from bot.extensions.patches.limits_sweep import SweptMemoryStorage
 from knowledge import settings
 
 logger = logging.getLogger(__name__)
@@ -48,23 +48,6 @@ def clean_text(text: str) -> str:
     """The text without control characters or invalid code points, trimmed; everything else is kept as typed."""
     text = TERMINAL_CODES.sub("", LONE_SURROGATES.sub("\ufffd", text))
     return CONTROL_CHARACTERS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-class SweptMemoryStorage(storage.MemoryStorage):
-    """limits' in-memory counters, with expired entries swept once a second instead of every 10 ms.
-
-    limits 2.4 (the version Rasa's pins allow) starts a thread 10 ms after each hit that walks every sender's
-    entries under their locks: ~10% of the Rasa server's time at 40 messages a second (py-spy during
-    `make bench`). Every check compares times itself, so an expired entry that is not swept yet never
-    counts; sweeping only frees memory."""
-
-    SWEEP_SECONDS = 1.0
-
-    def _MemoryStorage__schedule_expiry(self) -> None:  # replaces the base class's private scheduler
-        if not self.timer.is_alive():
-            self.timer = threading.Timer(self.SWEEP_SECONDS, self._MemoryStorage__expire_events)
-            self.timer.daemon = True
-            self.timer.start()
 
 
 class InputGuard:

@@ -76,9 +76,9 @@ def _session_starts(sender: str) -> int:
 
 
 def test_a_follow_up_opening_a_new_session_still_follows_the_last_answer(bot):
-    """Rasa starts a new session every SESSION_USER_TURNS user messages (bot/extensions/compat.py), so that a message
-    costs the same however long the conversation; the slots carry the context over."""
-    from bot.extensions.compat import SESSION_USER_TURNS
+    """Rasa starts a new session every SESSION_USER_TURNS user messages (bot/extensions/patches/session_every.py),
+    so that a message costs the same however long the conversation; the slots carry the context over."""
+    from bot.extensions.patches.session_every import SESSION_USER_TURNS
 
     short = Conversation(bot)
     short.ask("PyTorch vs TensorFlow for deployment?")

@@ -144,7 +144,7 @@ def test_pages_from_other_origins_cannot_connect_by_default(rasa_url):
 
 
 def test_the_widget_protocol_works_over_websocket(rasa_url):
-    """Sanic 21.12 on Python 3.11 closed every WebSocket right after opening it (bot/extensions/compat.py fixes it)."""
+    """Sanic 21.12 on Python 3.11 closed every WebSocket right after opening it (patches/sanic_websockets.py)."""
     client = socketio.Client(reconnection=False)  # the synchronous client's WebSocket comes from websocket-client
     confirmed: queue.Queue = queue.Queue()
     received: queue.Queue = queue.Queue()

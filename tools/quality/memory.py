@@ -29,15 +29,15 @@ MiB = 2**20
 
 
 def _python() -> None:
-    from bot.extensions import compat
+    from bot.extensions.patches import torch_absent
 
-    compat.keep_pytorch_out()  # as compat.apply() does first: spaCy's thinc would import PyTorch
+    torch_absent.apply()  # as patches.apply() does first: spaCy's thinc would import PyTorch
 
 
 def _patches() -> None:
-    from bot.extensions import compat
+    from bot.extensions import patches
 
-    compat.apply()
+    patches.apply()
 
 
 def _tensorflow() -> None:

@@ -1,21 +1,33 @@
-"""The Python 3.11 fixes for Rasa's pinned libraries (bot/extensions/compat.py)."""
+"""The patches of third-party code (bot/extensions/patches): each written for one version, each checked against
+the code it replaces, each doing what it says."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 
 import jsonschema
 import pytest
 
-from bot.extensions import compat
+from bot.extensions import patches
+from bot.extensions.patches import (
+    action_result_schema,
+    event_types,
+    model_gc,
+    recent_events,
+    sanic_websockets,
+    session_every,
+    slot_carry,
+)
+from bot.extensions.patches.registry import fingerprint
 
 
 def test_sanic_websockets_get_an_asyncio_whose_wait_takes_coroutines():
     from sanic.server.websockets import impl
 
-    compat.let_sanic_websockets_receive()
+    sanic_websockets.apply()
 
     async def receive() -> str:
         return "frame"
@@ -33,7 +45,7 @@ def test_sanic_websockets_get_an_asyncio_whose_wait_takes_coroutines():
 def test_action_results_are_validated_as_rasa_does_with_the_schema_checked_once():
     from rasa.core.actions.action import RemoteAction
 
-    compat.validate_action_results_with_a_checked_schema()
+    action_result_schema.apply()
     action = RemoteAction("action_define", None)
     good = {"events": [{"event": "slot", "name": "topic", "value": "definition"}], "responses": [{"text": "hi"}]}
     assert action._validate_action_result(good) is True
@@ -53,8 +65,8 @@ def test_event_types_are_resolved_as_rasa_does_and_remembered(monkeypatch):
     from rasa.shared.core import events
     from rasa.shared.utils import common
 
-    compat.resolve_event_types_once()
-    compat.resolve_event_types_once()  # applying twice wraps once
+    event_types.apply()
+    event_types.apply()  # applying twice wraps once
     assert events.Event.resolve_by_type("user") is events.UserUttered
     walks = []
     monkeypatch.setattr(common, "all_subclasses", lambda cls: walks.append(cls) or [])
@@ -74,7 +86,7 @@ def test_action_calls_carry_the_latest_two_user_turns_and_every_slot():
     from rasa.utils.endpoints import EndpointConfig
     from rasa_sdk.interfaces import Tracker
 
-    compat.send_actions_recent_events_only()
+    recent_events.apply()
     domain = Domain.load("domain.yml")
     tracker = DialogueStateTracker("ana", domain.slots)
     for number in range(5):
@@ -98,20 +110,41 @@ def test_action_calls_carry_the_latest_two_user_turns_and_every_slot():
     assert len(tracker.events) == 21  # the conversation itself is untouched
 
 
-def test_fixes_of_rasas_own_code_refuse_another_rasa_version(monkeypatch):
-    import rasa.version
-
-    compat.require_rasa("start_a_new_session_every")  # the installed one passes
-    monkeypatch.setattr(rasa.version, "__version__", "3.7.0")
-    with pytest.raises(SystemExit, match=r"start_a_new_session_every replaces code of Rasa 3\.6\.21, but Rasa 3\.7\.0"):
-        compat.start_a_new_session_every()
-
-
 def test_patches_refuse_other_versions_of_the_libraries_they_patch():
-    compat.require_written_for()  # the installed ones pass
-    other = {**compat.WRITTEN_FOR, "sanic": "23.6.0"}
-    with pytest.raises(SystemExit, match=r"patches code of sanic 23\.6\.0 \(fixes written for 21\.12\.2\)"):
-        compat.require_written_for(other)
+    patches.require_written_for()  # the installed ones pass
+    installed = {patch.library: patch.version for patch in patches.patches()}
+    with pytest.raises(SystemExit, match=r"replace code of sanic 23\.6\.0 \(sanic_websockets written for 21\.12\.2\)"):
+        patches.require_written_for({**installed, "sanic": "23.6.0"})
+
+
+def test_every_patch_has_its_own_module_and_names_what_it_replaces():
+    found = patches.patches()
+    assert [patch.name for patch in found] == list(patches.MODULES) and len({p.module for p in found}) == len(found)
+    assert all(patch.replaces and all(len(print_) == 16 for print_ in patch.replaces.values()) for patch in found)
+
+
+def test_the_code_each_patch_replaces_is_the_code_it_was_written_against():
+    """In a process of its own, where nothing is patched yet: the installed code's fingerprints."""
+    script = (
+        "import json\n"
+        "from bot.extensions.patches import patches\n"
+        "from bot.extensions.patches.registry import fingerprint\n"
+        "print(json.dumps({path: fingerprint(path) for p in patches() for path in p.replaces}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    installed = json.loads(result.stdout.strip().splitlines()[-1])
+    changed = [
+        f"{patch.name}: {path}"
+        for patch in patches.patches()
+        for path, written_for in patch.replaces.items()
+        if installed[path] != written_for
+    ]
+    assert changed == [], "read the new code, check the patch against it, then update its fingerprint"
+
+
+def test_a_fingerprint_changes_with_the_code():
+    assert fingerprint("json:dumps") != fingerprint("json:loads") and len(fingerprint("json")) == 16
 
 
 def _conversation(domain, user_turns: int, start_session: bool = True, seconds_ago: float = 0.0):
@@ -147,18 +180,18 @@ def test_a_session_counts_only_its_own_user_turns():
 
     domain = Domain.load("domain.yml")
     tracker = _conversation(domain, 3)
-    assert compat.user_turns_in_latest_session(tracker) == 3
+    assert session_every.user_turns_in_latest_session(tracker) == 3
     tracker.update(ActionExecuted("action_session_start"))
     tracker.update(SessionStarted())
-    assert compat.user_turns_in_latest_session(tracker) == 0
-    assert compat.user_turns_in_latest_session(_conversation(domain, 2, start_session=False)) == 2
+    assert session_every.user_turns_in_latest_session(tracker) == 0
+    assert session_every.user_turns_in_latest_session(_conversation(domain, 2, start_session=False)) == 2
 
 
 def test_a_new_session_starts_after_the_set_number_of_user_turns_and_rasas_own_rule_still_holds():
     from rasa.core.processor import MessageProcessor
     from rasa.shared.core.domain import Domain
 
-    compat.start_a_new_session_every(4)
+    session_every.start_a_new_session_every(4)
     try:
         expired = MessageProcessor._has_session_expired
         processor = _Processor(Domain.load("domain.yml"))
@@ -170,7 +203,7 @@ def test_a_new_session_starts_after_the_set_number_of_user_turns_and_rasas_own_r
         ]
         assert expired(processor, _conversation(processor.domain, 1, seconds_ago=61 * 60))  # 60 minutes idle
     finally:
-        compat.start_a_new_session_every()
+        session_every.start_a_new_session_every()
     assert not MessageProcessor._has_session_expired(processor, _conversation(processor.domain, 4))
 
 
@@ -179,7 +212,7 @@ def test_no_session_is_cut_short_if_slots_would_not_carry_over_or_a_form_is_acti
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActiveLoop
 
-    compat.start_a_new_session_every(2)
+    session_every.start_a_new_session_every(2)
     try:
         domain = Domain.load("domain.yml")
         forgetful = Domain.from_dict({**domain.as_dict(), "session_config": {"carry_over_slots_to_new_session": False}})
@@ -188,7 +221,7 @@ def test_no_session_is_cut_short_if_slots_would_not_carry_over_or_a_form_is_acti
         in_form.update(ActiveLoop("recommendation_form"))
         assert not MessageProcessor._has_session_expired(_Processor(domain), in_form)
     finally:
-        compat.start_a_new_session_every()
+        session_every.start_a_new_session_every()
 
 
 def test_what_the_model_loading_left_is_frozen_out_of_garbage_collection(monkeypatch):
@@ -204,8 +237,8 @@ def test_what_the_model_loading_left_is_frozen_out_of_garbage_collection(monkeyp
         return "agent"
 
     monkeypatch.setattr(rasa.core.run, "load_agent_on_start", load_agent_on_start)
-    compat.keep_the_loaded_model_out_of_garbage_collection()
-    compat.keep_the_loaded_model_out_of_garbage_collection()  # applying twice wraps once
+    model_gc.apply()
+    model_gc.apply()  # applying twice wraps once
     frozen = gc.get_freeze_count()
     try:
         assert asyncio.run(rasa.core.run.load_agent_on_start("model", None, None, None, None)) == "agent"
@@ -221,7 +254,7 @@ def test_a_new_session_carries_each_slots_latest_value_once():
     from rasa.shared.core.events import SessionStarted, SlotSet
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    compat.carry_each_slot_over_once()
+    slot_carry.apply()
     domain = Domain.load("domain.yml")
     tracker = _conversation(domain, 3)  # topic set three times
     tracker.update(SlotSet("frameworks", ["keras"]))
