@@ -245,6 +245,18 @@ def test_conversations_older_than_the_retention_period_are_deleted_at_start(doma
     assert rows_in(path) == []
 
 
+def test_with_retention_on_the_events_time_is_indexed_for_the_hourly_deletion(domain, tmp_path):
+    from bot.extensions.tracker_store import TIMESTAMP_INDEX
+
+    def indexes(store):
+        return {index["name"] for index in sa.inspect(store.engine).get_indexes("events")}
+
+    assert TIMESTAMP_INDEX not in indexes(IncrementalSQLTrackerStore(domain, db=str(tmp_path / "forever.sqlite")))
+    store = IncrementalSQLTrackerStore(domain, db=str(tmp_path / "t.sqlite"), retention_days=90)
+    assert TIMESTAMP_INDEX in indexes(store)
+    IncrementalSQLTrackerStore(domain, db=str(tmp_path / "t.sqlite"), retention_days=90)  # a second server: fine
+
+
 @pytest.mark.parametrize(
     ("value", "days"), [(None, 90), ("30", 30), ("0.5", 0.5), ("0", None), ("off", None), (" OFF ", None)]
 )
