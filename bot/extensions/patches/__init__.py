@@ -35,19 +35,20 @@ def patches() -> list[Patch]:
 
 
 def require_written_for(installed: dict[str, str] | None = None) -> None:
-    """Refuses, in one line, to patch a library whose installed version differs from the one a patch was
+    """Refuses, in one line, to patch a library whose installed version differs from the one its patches were
     written for."""
     found = patches()
     installed = installed or {patch.library: version(patch.library) for patch in found}
-    changed = sorted(
-        {f"{p.library} {installed[p.library]} ({p.name} written for {p.version})" for p in found
-         if installed[p.library] != p.version}
-    )  # fmt: skip
+    changed: dict[tuple[str, str], list[str]] = {}
+    for patch in found:
+        if installed[patch.library] != patch.version:
+            changed.setdefault((patch.library, patch.version), []).append(patch.name)
     if changed:
-        raise SystemExit(
-            f"bot/extensions/patches replace code of {', '.join(changed)}: check each patch against the new code, "
-            "then update its PATCH (version and fingerprints)."
+        what = "; ".join(
+            f"{library} {installed[library]} is installed, {', '.join(names)} written for {library} {wanted}"
+            for (library, wanted), names in changed.items()
         )
+        raise SystemExit(f"Refusing to patch: {what}. Check each patch in bot/extensions/patches against the new code.")
 
 
 def apply() -> None:
