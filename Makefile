@@ -65,8 +65,8 @@ $(MODEL_STAMP): $(VENV)/.installed $(TRAIN_INPUTS) | $(KB)
 	$(RASA) train --fixed-model-name framework-advisor --out models
 	touch $@
 
-# The web chat widget (bot/channels/widget): npm packages from its lock file, bundled into one script.
-WIDGET_DIR := bot/channels/widget
+# The web chat widget (widget/, served by bot/channels/webchat.py): npm packages from its lock file, bundled into one script.
+WIDGET_DIR := widget
 WIDGET_JS := $(WIDGET_DIR)/dist/widget.js
 widget: $(WIDGET_JS)  ## bundle the web chat widget
 

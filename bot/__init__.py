@@ -8,5 +8,6 @@
   the Rasa command line without telemetry);
 - `bot.terminal`: the terminal chat (`python -m bot.terminal`), a client of the servers it starts.
 
-Developer and maintainer tooling (evaluation, benchmarks, `make review`) lives outside this package, in tools/.
+Developer and maintainer tooling (evaluation, benchmarks, `make review`) lives outside this package, in tools/,
+and so does the web chat widget, an npm project of its own in widget/ (bot/channels/webchat.py serves it).
 """

@@ -19,7 +19,6 @@ import logging
 import re
 import uuid
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
@@ -34,10 +33,11 @@ from bot.channels.guard import InputGuard
 from bot.channels.replies import channel_says, declared_language
 from bot.channels.turn import OnNewMessage, Turn, guarded_turn
 from knowledge import settings
+from knowledge.paths import ROOT
 
 logger = logging.getLogger(__name__)
 
-WIDGET_DIR = Path(__file__).parent / "widget"
+WIDGET_DIR = ROOT / "widget"  # an npm project of its own, built by `make widget`
 WIDGET_SCRIPT = WIDGET_DIR / "dist" / "widget.js"
 DEMO_PAGE = WIDGET_DIR / "demo.html"
 ORIGINS_VARIABLE = "WEBCHAT_ALLOWED_ORIGINS"
