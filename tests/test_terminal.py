@@ -30,3 +30,17 @@ def test_a_rating_command_sends_the_rating_message(line, rating):
 @pytest.mark.parametrize("line", ["good", "/goodness", "what is /bad?", "/rate_answer", "1"])
 def test_other_lines_are_not_ratings(line):
     assert rating_message(line) is None
+
+
+def test_the_terminal_chat_starts_without_loading_rasa_or_tensorflow():
+    """The client only talks to the servers: importing Rasa, TensorFlow or limits here would cost ~10 s and a
+    warning on the user's screen before the first prompt."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, bot.terminal.chat; print(sorted(m for m in ('rasa', 'tensorflow', 'limits') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"

@@ -12,13 +12,14 @@ import logging
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bot.channels.guard import Verdict
-from bot.nlu.language import guess_language
 from knowledge.text import DEFAULT_LANGUAGE, LANGUAGES, choose_language
+
+if TYPE_CHECKING:
+    from bot.channels.guard import Verdict
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ async def reply_language(agent: Any, sender_id: str, metadata: Mapping[str, Any]
                 detected = (latest.parse_data or {}).get("language")
     except Exception:  # the refusal matters more than its language
         logger.exception("Could not read the conversation of sender %s to tell its language", sender_id)
+    from bot.nlu.language import guess_language  # loaded in the Rasa server already; the terminal chat never needs it
+
     guess = guess_language(text[:GUESS_PREFIX_CHARS]) if isinstance(text, str) and text.strip() else None
     return choose_language(detected, conversation, declared_language(metadata), guess)
 
