@@ -34,15 +34,7 @@ pytestmark = pytest.mark.e2e
 def launch(log: Path) -> subprocess.Popen:
     """`make serve`'s command on the test's ports, in a session of its own as a terminal would run it."""
     assert not processes.taken_ports(dict(zip(("rasa", "actions"), PORTS, strict=True))), "test ports are taken"
-    command = [
-        sys.executable,
-        "-m",
-        "bot.launch.serve",
-        "--rasa-port",
-        str(RASA_PORT),
-        "--actions-port",
-        str(ACTIONS_PORT),
-    ]
+    command = serve_command()
     launcher = subprocess.Popen(
         command, cwd=serve.ROOT, env=serve.server_env(), stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -86,6 +78,19 @@ def end(launcher: subprocess.Popen) -> None:
             leftover.kill()
 
 
+def serve_command() -> list[str]:
+    """`make serve`'s command on this module's ports."""
+    return [
+        sys.executable,
+        "-m",
+        "bot.launch.serve",
+        "--rasa-port",
+        str(RASA_PORT),
+        "--actions-port",
+        str(ACTIONS_PORT),
+    ]
+
+
 @pytest.fixture(scope="module")
 def launcher(tmp_path_factory) -> Iterator[subprocess.Popen]:
     running = launch(tmp_path_factory.mktemp("launcher") / "serve.log")
@@ -96,15 +101,7 @@ def launcher(tmp_path_factory) -> Iterator[subprocess.Popen]:
 
 
 def test_a_second_launcher_on_taken_ports_says_so_in_one_line_per_port(launcher):
-    command = [
-        sys.executable,
-        "-m",
-        "bot.launch.serve",
-        "--rasa-port",
-        str(RASA_PORT),
-        "--actions-port",
-        str(ACTIONS_PORT),
-    ]
+    command = serve_command()
     result = subprocess.run(command, cwd=serve.ROOT, env=serve.server_env(), capture_output=True, text=True, timeout=60)
     lines = result.stderr.strip().splitlines()
     assert result.returncode != 0
