@@ -19,8 +19,10 @@ from knowledge.store import Claim, Hit, KnowledgeStore
 # (reports/calibration.md), never on the held-out set; ANSWER_THRESHOLD overrides it for that run only.
 ANSWER = float(settings.value("ANSWER_THRESHOLD"))  # reports/calibration.md
 DID_YOU_MEAN = min(0.35, ANSWER - 0.1)
-# A match for a question the NLU took as out of scope must be clearer still before it is answered.
-ANSWER_OUT_OF_SCOPE = 0.7
+# A match for a question the NLU took as out of scope, or as a request for help, must be clearer still before it is
+# answered ("para qué sirve el dropout" can read as asking what the bot is for).
+ANSWER_OUT_OF_SCOPE = 0.6
+SEARCHED_SMALL_TALK = ("help", "out_of_scope")  # small talk that may be a question the NLU did not recognise
 # Below the threshold, the best entry is still the answer when it is at most LEAD_BELOW under it and at least
 # LEAD ahead of the next entry ("que significa epoch cuando entrenas una red": 0.44 against 0.28), chosen on
 # the development questions like ANSWER.
@@ -32,6 +34,7 @@ CODE_MARGIN = 0.05  # asked for code, a fact is the answer only when it covers t
 MAX_EXTRA_POINTS = 2
 MAX_RELATED = 3
 ANSWERABLE = ("fact", "comparison", "recommendation", "overview")  # code only when code is asked for
+ADVICE = ("recommendation", "comparison")
 DEFINING = ("definition", "relationship")
 ANY = "any"
 # Intents the buttons' payloads ask for (tests/test_actions.py checks them against domain.yml).
@@ -120,7 +123,10 @@ class Composer:
         """The best entry as the answer when it is clear enough, else "Did you mean", else "I don't have it"."""
         if self.clear(hits, threshold):
             return self.entry_answer(hits)
-        candidates = self._distinct([hit for hit in hits if hit.confidence >= DID_YOU_MEAN])[:MAX_RELATED]
+        # "Did you mean" offers what is about the same thing: an entry without the question's weightiest word
+        # ("invertir" in "¿me conviene invertir en acciones de Nvidia?") is not offered for it.
+        candidates = self._distinct([hit for hit in hits if hit.confidence >= DID_YOU_MEAN and hit.has_key])
+        candidates = candidates[:MAX_RELATED]
         if candidates:
             return Answer(self.t("answer.did_you_mean"), self._question_buttons(candidates))
         if unknown is not None:
@@ -227,7 +233,7 @@ class Composer:
         would find "Thanks to its layered structure, deep learning…"). What names a subject the knowledge base has
         is never refused as out of scope: short of an answer, it gets the nearest questions."""
         named = question is not None and self.names_subject(question)
-        if question is not None and (named or intent == "out_of_scope"):  # "thanks" is no question
+        if question is not None and (named or intent in SEARCHED_SMALL_TALK):  # "thanks" is no question
             hits = self.search(question, kinds=ANSWERABLE)
             threshold = ANSWER if named else ANSWER_OUT_OF_SCOPE
             if self.clear(hits, threshold):
@@ -420,7 +426,11 @@ class Composer:
             hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("recommendation",))
             rule = self.store.recommendation_rule(hits[0].entry) if hits else None
             fits = rule is None or not experience or rule[0] in (ANY, experience)
-            if self.clear(hits) and fits:
+            # Advice was asked for: a fact must be clearer still to be the answer ("which gpu should i buy" is not
+            # answered by what a GPU is).
+            advice = bool(hits) and hits[0].kind in ADVICE
+            threshold = ANSWER if advice else ANSWER_OUT_OF_SCOPE
+            if self.clear(hits, threshold) and fits:
                 answer = self.entry_answer(hits)
                 if rule is not None:
                     answer.buttons = self._tailoring(experience or rule[0], rule[1], answer)
@@ -428,7 +438,7 @@ class Composer:
             if not experience and not self.store.says_nothing_specific(
                 question.text, question.search_language, question.tokens, "recommendation"
             ):
-                return self.answer(hits)  # "which GPU should I buy?": not a choice of framework we know of
+                return self.answer(hits, threshold=threshold)  # "which GPU should I buy?": no choice we know of
         found = self.store.recommend(experience, goal, self.lang)
         if found is None:
             return Answer(self.t("recommend.none"))

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge import models
-from knowledge.text import LANGUAGES, fold, stop_words, text_terms
+from knowledge.text import LANGUAGES, common_words, fold, fold_phrase, stem, stop_words, text_terms
 
 MIN_QUESTIONS = 3
 QUESTIONS_DIR_NAME = "questions"
@@ -34,16 +34,20 @@ def subject_term(subject: str) -> str:
 
 
 def load_questions(directory: Path) -> dict[str, dict[str, list[str]]]:
-    """Questions by entry id from every file in knowledge/sources/questions/."""
+    """Questions by entry id from every file in knowledge/sources/questions/ (an entry's questions may come from
+    several files: they add up). The same question twice for one entry (case, accents and punctuation folded) is
+    an error."""
     questions: dict[str, dict[str, list[str]]] = {}
     for path in sorted(directory.glob("*.yml")):
         with path.open(encoding="utf-8") as handle:
             for entry_id, by_language in (yaml.safe_load(handle) or {}).items():
-                if entry_id in questions:
-                    raise ValueError(f"questions/{path.name}: '{entry_id}' has questions in two files.")
-                questions[entry_id] = {
-                    lang: [str(q).strip() for q in by_language.get(lang) or []] for lang in LANGUAGES
-                }
+                found = questions.setdefault(entry_id, {lang: [] for lang in LANGUAGES})
+                for lang in LANGUAGES:
+                    for question in by_language.get(lang) or []:
+                        question = str(question).strip()
+                        if fold_phrase(question) in {fold_phrase(q) for q in found[lang]}:
+                            raise ValueError(f"questions/{path.name}: '{entry_id}' has '{question}' ({lang}) twice.")
+                        found[lang].append(question)
     return questions
 
 
@@ -134,10 +138,16 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
     """Fill entries, entry_questions, stop_words and the FTS5 index (inside the build's transaction)."""
     session.add_all(entries)
     stops = {lang: stop_words(lang) for lang in LANGUAGES}
+    aliases = subject_aliases(rows)
+
+    def indexed(text_: str, lang: str) -> list[str]:
+        """A text's words as the store reads a query's: subjects' one-word names whole, every other word stemmed."""
+        return [word if word in aliases[lang] else stem(word, lang) for word in text_terms(text_, lang, stops[lang])]
+
     asked: dict[tuple[str, str], list[str]] = {}
     for entry_id, by_language in questions.items():
         for lang, texts in by_language.items():
-            asked[(entry_id, lang)] = [" ".join(text_terms(q, lang, stops[lang])) for q in texts]
+            asked[(entry_id, lang)] = [" ".join(indexed(q, lang)) for q in texts]
             for position, (question, terms) in enumerate(zip(texts, asked[(entry_id, lang)], strict=True)):
                 session.add(
                     models.EntryQuestion(
@@ -146,6 +156,8 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
                 )
     for lang, words in stops.items():
         session.add_all(models.StopWord(language=lang, word=word) for word in sorted(words))
+        common = common_words(lang)
+        session.add_all(models.CommonWord(language=lang, stem=key, log_prob=common[key]) for key in sorted(common))
     session.flush()
     session.execute(text(FTS_DDL))
     session.execute(text(VOCABULARY_DDL))
@@ -154,13 +166,11 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
         "INSERT INTO entry_index (entry_id, language, questions, statement, keywords) "
         "VALUES (:entry_id, :language, :questions, :statement, :keywords)"
     )
-    aliases = subject_aliases(rows)
     for entry in entries:
         for lang in LANGUAGES:
-            stop = stops[lang]
-            keywords = [" ".join(text_terms(k, lang, stop)) for k in _keywords(rows, entry, lang)]
+            keywords = [" ".join(indexed(k, lang)) for k in _keywords(rows, entry, lang)]
             questions_ = " ".join(asked[(entry.id, lang)])
-            statement = " ".join(text_terms(statements[entry.id][lang], lang, stop))
+            statement = " ".join(indexed(statements[entry.id][lang], lang))
             # A subject's one-word name in the entry's questions or keywords counts as the subject, as in a query
             # ("cnn" in "how do I build a CNN?" is `subjcnn` on both sides). Not in statements: naming a
             # framework in passing does not make an entry about it.

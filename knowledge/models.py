@@ -170,3 +170,14 @@ class StopWord(Base):
     __tablename__ = "stop_words"
     language = Column(String(2), primary_key=True)
     word = Column(String, primary_key=True)
+
+
+class CommonWord(Base):
+    """How common a word stem is in the language at large (the log probability of its most frequent form in
+    spacy-lookups-data's `lexeme_prob` table), for stems down to COMMON_WORD_FLOOR (knowledge/text.py). A word the
+    knowledge base never uses weighs less in a search the more common it is."""
+
+    __tablename__ = "common_words"
+    language = Column(String(2), primary_key=True)
+    stem = Column(String, primary_key=True)
+    log_prob = Column(Float, nullable=False)

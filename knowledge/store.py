@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from knowledge import models
 from knowledge.index import subject_term
 from knowledge.paths import database_url
-from knowledge.text import LANGUAGES, fold, terms, text_terms
+from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, stem, terms, text_terms
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
 # Search: the confidence of a match is COVERED_SHARE times the weighted share of the question's words the entry
@@ -29,6 +29,15 @@ LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules 
 COVERED_SHARE = 0.7
 UNKNOWN_WORD = 1.0
 OTHER_SUBJECT = 0.5
+# ...but a word common in the language at large ("simple", "vivo", "internet") says less about what is asked than a
+# rare one ("softmax", "intel"): an unknown word as frequent as COMMON_LOG_PROB or more keeps COMMON_SHARE of that
+# weight, one rarer than COMMON_WORD_FLOOR all of it, linearly in between (log probabilities, common_words).
+COMMON_LOG_PROB = -8.0
+# Ranking (not confidence): an entry whose keywords (the names of what it is about) hold the question's words ranks
+# up to ABOUT higher ("ejemplo de entrenamiento": the training task, not the others whose questions say "entrenar").
+ABOUT = 0.05
+COMMON_SHARE = 0.15
+KNOWN_COMMON_SHARE = 0.5  # the same for a word the knowledge base uses, whose rarity there already counts
 # A word of the question that the knowledge base never uses is read as the known word it is a typo of when their
 # similarity (rapidfuzz's ratio, 0-100) reaches TYPO_SIMILARITY; words shorter than TYPO_MIN_LENGTH stay as typed.
 TYPO_SIMILARITY = 88
@@ -115,6 +124,7 @@ class Hit:
     confidence: float
     score: float
     question: str
+    has_key: bool = True  # whether the entry has the question's weightiest word (what it is most about)
 
 
 @dataclass(frozen=True)
@@ -285,11 +295,19 @@ class KnowledgeStore:
             self._stop = defaultdict(set)
             for row in session.scalars(select(models.StopWord)):
                 self._stop[row.language].add(row.word)
+            self._common: dict[str, dict[str, float]] = defaultdict(dict)
+            for lang, key, log_prob in session.execute(
+                select(models.CommonWord.language, models.CommonWord.stem, models.CommonWord.log_prob)
+            ):
+                self._common[lang][key] = log_prob
             rows = session.execute(text("SELECT rowid, entry_id, language FROM entry_index")).all()
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
             self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
-            for term, doc in session.execute(text("SELECT term, doc FROM entry_index_terms")):
+            self._keyword_terms: dict[tuple[str, str], set[str]] = defaultdict(set)  # what the entry is about
+            for term, doc, column in session.execute(text("SELECT term, doc, col FROM entry_index_terms")):
                 self._terms[documents[doc]].add(term)
+                if column == "keywords":
+                    self._keyword_terms[documents[doc]].add(term)
             aliases = session.execute(
                 select(models.Term.phrase, models.Term.value, models.Term.language).where(
                     models.Term.entity.in_(["framework", "concept"])
@@ -329,17 +347,21 @@ class KnowledgeStore:
         return self._with_subjects([self._spelled(word, lang) for word in found], lang, subjects)
 
     def _spelled(self, word: str, lang: str) -> str:
-        """A word the knowledge base never uses, as the known word it is a typo of ("framwork" -> "framework"),
-        when one is close enough (TYPO_SIMILARITY); else as typed."""
-        if len(word) < TYPO_MIN_LENGTH or not word.isalpha() or word in self._df[lang] or word in self._aliases[lang]:
+        """A word as the index holds it: a subject's one-word name whole, any other word stemmed; a stem the
+        knowledge base never uses as the known one it is a typo of ("framwork" -> "framework"), when one is close
+        enough (TYPO_SIMILARITY)."""
+        if word in self._aliases[lang]:
             return word
-        key = (word, lang)
+        stemmed = stem(word, lang)
+        if len(word) < TYPO_MIN_LENGTH or not word.isalpha() or stemmed in self._df[lang]:
+            return stemmed
+        key = (stemmed, lang)
         if key not in self._typos:
             if len(self._typos) >= TYPO_MEMORY:  # a server sees new words for months: keep the memory bounded
                 self._typos.clear()
             known = self._vocabulary.setdefault(lang, [*self._df[lang], *self._aliases[lang]])
-            match = process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
-            self._typos[key] = match[0] if match else word
+            match = process.extractOne(stemmed, known, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
+            self._typos[key] = match[0] if match else stemmed
         return self._typos[key]
 
     def _with_subjects(self, found: list[str], lang: str, subjects: Iterable[str]) -> list[str]:
@@ -358,22 +380,28 @@ class KnowledgeStore:
 
     def says_nothing_specific(self, text_: str, lang: str, tokens: Iterable[tuple[str, str]] | None, kind: str) -> bool:
         """Whether a question names nothing beyond its subjects and words common to most entries of a kind
-        ("show me an example in Keras" says no task; "early stopping in Keras" does)."""
+        ("show me an example in Keras" says no task; "early stopping in Keras" does). A word that names what a few
+        of them are about counts even when most entries' questions use it ("training" names the training task,
+        though "train" is in most tasks' questions: they share a stem)."""
         entries = [e.id for e in self._entries.values() if e.kind == kind]
+        count = max(len(entries), 1)
         for term in self.query_terms(text_, lang, tokens):
             if term.startswith("subj"):
                 continue
-            share = sum(term in self._terms[(e, lang)] for e in entries) / max(len(entries), 1)
-            if share < 0.5:
+            share = sum(term in self._terms[(e, lang)] for e in entries) / count
+            about = sum(term in self._keyword_terms[(e, lang)] for e in entries) / count
+            if share < 0.5 or 0 < about < 0.5:
                 return False
         return True
 
     def _idf(self, term: str, lang: str) -> float:
         documents = max(self._documents[lang], 1)
         seen = self._df[lang].get(term, 0)
-        if not seen:  # a word the knowledge base never uses: what the question is really about
-            return UNKNOWN_WORD * math.log(1 + 2 * documents)
-        return math.log(1 + documents / seen)
+        log_prob = self._common[lang].get(term, COMMON_WORD_FLOOR)
+        rare = min(1.0, (COMMON_LOG_PROB - log_prob) / (COMMON_LOG_PROB - COMMON_WORD_FLOOR))
+        if not seen:  # a word the knowledge base never uses: what the question is really about, unless common
+            return UNKNOWN_WORD * math.log(1 + 2 * documents) * max(COMMON_SHARE, rare)
+        return math.log(1 + documents / seen) * max(KNOWN_COMMON_SHARE, rare)
 
     def search(
         self,
@@ -407,6 +435,7 @@ class KnowledgeStore:
             return []
         weights = {term: self._idf(term, lang) for term in query}
         total = sum(weights.values())
+        key = max(weights, key=weights.__getitem__)
         best_rank = ranked[0][1] or -1.0
         allowed = set(kinds) if kinds is not None else None
         prefer_kinds, prefer_aspects = set(prefer_kinds), set(prefer_aspects)
@@ -422,19 +451,33 @@ class KnowledgeStore:
             own = {subject_term(s) for s in info.subjects}
             if named and not named & own:
                 confidence *= OTHER_SUBJECT  # about another subject than the one asked about
-            score = confidence + 0.05 * (rank / best_rank if best_rank else 0)
+            about = sum(weight for term, weight in weights.items() if term in self._keyword_terms[(entry_id, lang)])
+            score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
             hits.append(
-                Hit(entry_id, info.kind, info.subjects, info.aspect, info.chain, round(confidence, 3), score, question)
+                Hit(
+                    entry_id,
+                    info.kind,
+                    info.subjects,
+                    info.aspect,
+                    info.chain,
+                    round(confidence, 3),
+                    score,
+                    question,
+                    key in found,
+                )
             )
         hits.sort(key=lambda hit: -hit.score)
         return hits[:limit]
 
     def _closest_question(self, entry_id: str, lang: str, weights: dict[str, float]) -> tuple[str, float]:
-        """The entry's question nearest to the user's (weighted overlap over union of their words)."""
+        """The entry's question nearest to the user's (weighted overlap over union of their words). Every question
+        of an entry is about the entry's subjects, named in it or not: a question that names one of them is not
+        nearer for that ("ejemplo de entrenamiento en jax": the training loop, not the one question naming JAX)."""
+        own = {subject_term(s) for s in self._entries[entry_id].subjects} & weights.keys()
         best, closeness = "", 0.0
         for question, words in self._questions.get((entry_id, lang), []):
-            shared = sum(weight for term, weight in weights.items() if term in words)
+            shared = sum(weight for term, weight in weights.items() if term in words or term in own)
             extra = sum(self._idf(word, lang) for word in words if word not in weights)
             score = shared / (sum(weights.values()) + extra)
             if score > closeness or not best:

@@ -1,4 +1,4 @@
-"""Words as the search index sees them: spaCy lemmas, lowercase, accents folded, stop words left out.
+"""Words as the search index sees them: spaCy lemmas, lowercase, accents folded, stop words left out, stemmed.
 
 The same spaCy pipelines lemmatise the knowledge base's questions at `make kb` and the user's message in the
 NLU (bot/nlu/tokenizer.py, which passes the lemmas on to the actions). spaCy is imported only when a
@@ -8,17 +8,24 @@ needs because the NLU has already lemmatised the message.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING
+
+import snowballstemmer
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 LANGUAGES = ("en", "es")  # the one list of the languages the bot speaks
 DEFAULT_LANGUAGE = "en"
+STEMMERS = {"en": "english", "es": "spanish"}  # Snowball's name for each language
+COMMON_WORD_FLOOR = -13.5  # log probability: rarer words than this count as rare (common_words)
 
 
 def choose_language(
@@ -126,9 +133,21 @@ def lemma_of(surface: str, lemma: str) -> str:
     return lemma if lemma[:2] == surface.lower()[:2] else surface.lower()
 
 
+@cache
+def _stemmer(lang: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(STEMMERS.get(lang, STEMMERS[DEFAULT_LANGUAGE]))
+
+
+def stem(word: str, lang: str) -> str:
+    """A folded word's Snowball stem: the lookup lemmas miss forms ("redes" -> "redar", "convolucionales"
+    unchanged) and relate no word to its derivations ("deployment", "deploy"); their stems meet. A subject's
+    one-word name is read before stemming ("active" is not "activation")."""
+    return _stemmer(lang).stemWord(word)
+
+
 def terms(tokens: Iterable[tuple[str, str]], stop: frozenset[str]) -> list[str]:
-    """Index terms from (surface, lemma) pairs: folded lemmas of the words that are not stop words.
-    "torch.compile" gives "torch" and "compile"."""
+    """Words from (surface, lemma) pairs: folded lemmas of the words that are not stop words. "torch.compile"
+    gives "torch" and "compile". The index and the store stem them (`stem`) after reading subjects' names."""
     found: list[str] = []
     for surface, lemma in tokens:
         if fold(surface) in stop:
@@ -136,6 +155,21 @@ def terms(tokens: Iterable[tuple[str, str]], stop: frozenset[str]) -> list[str]:
         for word in WORD.findall(fold(lemma_of(surface, lemma))):
             if word not in stop:
                 found.append(word)
+    return found
+
+
+def common_words(lang: str) -> dict[str, float]:
+    """Stems of the language's words at least as frequent as COMMON_WORD_FLOOR, with the log probability of their
+    most frequent form (spacy-lookups-data's `lexeme_prob`, installed with spaCy's lookups; used at `make kb`)."""
+    table_file = resources.files("spacy_lookups_data") / "data" / f"{lang}_lexeme_prob.json.gz"
+    with table_file.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        table: dict[str, float] = json.load(handle)
+    found: dict[str, float] = {}
+    for word, log_prob in table.items():
+        if log_prob < COMMON_WORD_FLOOR or not WORD.fullmatch(fold(word)):
+            continue
+        key = stem(fold(word), lang)
+        found[key] = max(log_prob, found.get(key, COMMON_WORD_FLOOR))
     return found
 
 
