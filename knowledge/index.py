@@ -19,6 +19,7 @@ from knowledge import models
 from knowledge.text import LANGUAGES, common_words, fold, fold_phrase, stem, stop_words, text_terms
 
 MIN_QUESTIONS = 3
+FIELD_LANGUAGE = "en"  # the language deep learning names things in
 QUESTIONS_DIR_NAME = "questions"
 FTS_DDL = (
     "CREATE VIRTUAL TABLE entry_index USING fts5("
@@ -168,7 +169,10 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
     )
     for entry in entries:
         for lang in LANGUAGES:
-            keywords = [" ".join(indexed(k, lang)) for k in _keywords(rows, entry, lang)]
+            # The field's English names count in every language, read as this language's words: Spanish questions
+            # often name things in English ("learning rate", "early stopping").
+            names = [k for other in dict.fromkeys((lang, FIELD_LANGUAGE)) for k in _keywords(rows, entry, other)]
+            keywords = [" ".join(indexed(k, lang)) for k in dict.fromkeys(names)]
             questions_ = " ".join(asked[(entry.id, lang)])
             statement = " ".join(indexed(statements[entry.id][lang], lang))
             # A subject's one-word name in the entry's questions or keywords counts as the subject, as in a query
