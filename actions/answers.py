@@ -228,14 +228,15 @@ class Composer:
     def smalltalk(self, intent: str, question: Question | None = None) -> Answer:
         """The small-talk reply (or the polite refusal of what is out of scope), unless the message is a question
         the knowledge base clearly answers: the NLU can take "latest pytorch version" for a goodbye or "what is
-        JAX?" for out of scope. Clearly: as clear as any answer when it names a subject the knowledge base has;
-        clearer still for out of scope when it names none; never for other small talk that names none ("thanks"
-        would find "Thanks to its layered structure, deep learning…"). What names a subject the knowledge base has
-        is never refused as out of scope: short of an answer, it gets the nearest questions."""
+        JAX?" for out of scope. Clearly: as clear as any answer for other small talk that names a subject the
+        knowledge base has; clearer still for out of scope or help ("¿cuánto vale Hugging Face como empresa?" names
+        one); never for other small talk that names none ("thanks" would find "Thanks to its layered structure, deep
+        learning…"). What names a subject the knowledge base has is never refused as out of scope: short of an
+        answer, it gets the nearest questions."""
         named = question is not None and self.names_subject(question)
         if question is not None and (named or intent in SEARCHED_SMALL_TALK):  # "thanks" is no question
             hits = self.search(question, kinds=ANSWERABLE)
-            threshold = ANSWER if named else ANSWER_OUT_OF_SCOPE
+            threshold = ANSWER_OUT_OF_SCOPE if intent in SEARCHED_SMALL_TALK else ANSWER
             if self.clear(hits, threshold):
                 return self.entry_answer(hits)
             if named and intent == "out_of_scope":  # about a subject we know: "did you mean", never "outside"
@@ -368,8 +369,8 @@ class Composer:
             return self.entry_answer(facts)  # "is TorchScript deprecated?": a fact answers it better than code
         if self.clear(hits):
             return self.code(frameworks, hits[0].aspect)
-        if task:
-            return self.code(frameworks, task)
+        if task and hits and hits[0].aspect == task and hits[0].confidence >= DID_YOU_MEAN:
+            return self.code(frameworks, task)  # the NLU's task, when the search finds it first too
         return Answer(self.t("answer.no_task"), self._task_buttons(frameworks))
 
     def _task_buttons(self, frameworks: list[str]) -> list[dict[str, str]]:
@@ -435,7 +436,7 @@ class Composer:
                 if rule is not None:
                     answer.buttons = self._tailoring(experience or rule[0], rule[1], answer)
                 return answer
-            if not experience and not self.store.says_nothing_specific(
+            if not self.store.says_nothing_specific(
                 question.text, question.search_language, question.tokens, "recommendation"
             ):
                 return self.answer(hits, threshold=threshold)  # "which GPU should I buy?": no choice we know of

@@ -175,7 +175,7 @@ class StopWord(Base):
 class CommonWord(Base):
     """How common a word stem is in the language at large (the log probability of its most frequent form in
     spacy-lookups-data's `lexeme_prob` table), for stems down to COMMON_WORD_FLOOR (knowledge/text.py). A word the
-    knowledge base never uses weighs less in a search the more common it is."""
+    knowledge base uses weighs less in a search the more common it is."""
 
     __tablename__ = "common_words"
     language = Column(String(2), primary_key=True)

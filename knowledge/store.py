@@ -29,15 +29,15 @@ LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules 
 COVERED_SHARE = 0.7
 UNKNOWN_WORD = 1.0
 OTHER_SUBJECT = 0.5
-# ...but a word common in the language at large ("simple", "vivo", "internet") says less about what is asked than a
-# rare one ("softmax", "intel"): an unknown word as frequent as COMMON_LOG_PROB or more keeps COMMON_SHARE of that
-# weight, one rarer than COMMON_WORD_FLOOR all of it, linearly in between (log probabilities, common_words).
+# A word the knowledge base uses weighs by how rare it is there, less when it is common in the language at large
+# ("conviene", "sirve"): as frequent as COMMON_LOG_PROB or more, COMMON_SHARE of that weight; rarer than
+# COMMON_WORD_FLOOR, all of it; linearly in between (log probabilities, common_words). A word it never uses keeps its
+# full weight however common: "puppy" or "cuesta" may be just what the knowledge base lacks.
 COMMON_LOG_PROB = -8.0
+COMMON_SHARE = 0.5
 # Ranking (not confidence): an entry whose keywords (the names of what it is about) hold the question's words ranks
 # up to ABOUT higher ("ejemplo de entrenamiento": the training task, not the others whose questions say "entrenar").
 ABOUT = 0.05
-COMMON_SHARE = 0.15
-KNOWN_COMMON_SHARE = 0.5  # the same for a word the knowledge base uses, whose rarity there already counts
 # A word of the question that the knowledge base never uses is read as the known word it is a typo of when their
 # similarity (rapidfuzz's ratio, 0-100) reaches TYPO_SIMILARITY; words shorter than TYPO_MIN_LENGTH stay as typed.
 TYPO_SIMILARITY = 88
@@ -397,11 +397,11 @@ class KnowledgeStore:
     def _idf(self, term: str, lang: str) -> float:
         documents = max(self._documents[lang], 1)
         seen = self._df[lang].get(term, 0)
+        if not seen:  # a word the knowledge base never uses: what the question is really about
+            return UNKNOWN_WORD * math.log(1 + 2 * documents)
         log_prob = self._common[lang].get(term, COMMON_WORD_FLOOR)
         rare = min(1.0, (COMMON_LOG_PROB - log_prob) / (COMMON_LOG_PROB - COMMON_WORD_FLOOR))
-        if not seen:  # a word the knowledge base never uses: what the question is really about, unless common
-            return UNKNOWN_WORD * math.log(1 + 2 * documents) * max(COMMON_SHARE, rare)
-        return math.log(1 + documents / seen) * max(KNOWN_COMMON_SHARE, rare)
+        return math.log(1 + documents / seen) * max(COMMON_SHARE, rare)
 
     def search(
         self,

@@ -46,6 +46,9 @@ def choose_language(
 
 
 WORD = re.compile(r"[^\W_]+")
+# A release number is one word: "pytorch 2.3" does not ask about what "PyTorch 2.9" answers. As an index term it is
+# written with "p" for the dots ("2p3"), which the full-text index keeps as one token.
+VERSION = re.compile(r"v?(\d+(?:\.\d+)+)")
 
 # spaCy's stop-word lists minus the words that tell one question from another ("who made it?" asks for an
 # origin, "how do I..." for a task; "hoy", "sigue", "mejor", "debajo" carry the question here). Folded like every
@@ -151,6 +154,10 @@ def terms(tokens: Iterable[tuple[str, str]], stop: frozenset[str]) -> list[str]:
     found: list[str] = []
     for surface, lemma in tokens:
         if fold(surface) in stop:
+            continue
+        version = VERSION.fullmatch(fold(surface))
+        if version:
+            found.append(version.group(1).replace(".", "p"))
             continue
         for word in WORD.findall(fold(lemma_of(surface, lemma))):
             if word not in stop:
