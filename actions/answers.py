@@ -21,7 +21,7 @@ ANSWER = float(settings.value("ANSWER_THRESHOLD"))  # reports/calibration.md
 DID_YOU_MEAN = min(0.35, ANSWER - 0.1)
 # A match for a question the NLU took as out of scope, or as a request for help, must be clearer still before it is
 # answered ("para qué sirve el dropout" can read as asking what the bot is for).
-ANSWER_OUT_OF_SCOPE = 0.6
+ANSWER_OUT_OF_SCOPE = ANSWER + 0.05
 SEARCHED_SMALL_TALK = ("help", "out_of_scope")  # small talk that may be a question the NLU did not recognise
 # Below the threshold, the best entry is still the answer when it is at most LEAD_BELOW under it and at least
 # LEAD ahead of the next entry ("que significa epoch cuando entrenas una red": 0.44 against 0.28), chosen on
@@ -235,8 +235,10 @@ class Composer:
         answer, it gets the nearest questions."""
         named = question is not None and self.names_subject(question)
         if question is not None and (named or intent in SEARCHED_SMALL_TALK):  # "thanks" is no question
-            hits = self.search(question, kinds=ANSWERABLE)
+            hits = self.search(question, kinds=(*ANSWERABLE, "task"))
             threshold = ANSWER_OUT_OF_SCOPE if intent in SEARCHED_SMALL_TALK else ANSWER
+            if self.clear(hits, threshold) and hits[0].kind == "task":  # a how-to not taken for a code request
+                return self.code(question.subjects, hits[0].aspect)
             if self.clear(hits, threshold):
                 return self.entry_answer(hits)
             if named and intent == "out_of_scope":  # about a subject we know: "did you mean", never "outside"
@@ -266,8 +268,11 @@ class Composer:
         return Answer(self.t("low_confidence.offer"), buttons)
 
     def define(self, question: Question, named: list[str]) -> Answer:
-        """A definition, never code. Two subjects named ("deep learning vs machine learning"): one each."""
-        if len(named) >= 2:
+        """A definition, never code. Two subjects named ("deep learning vs machine learning"): one each, unless
+        one entry is about both and answers clearly ("¿el machine learning es parte de la IA?")."""
+        hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",), prefer_aspects=DEFINING)
+        both = self.clear(hits) and self.store.about_all(hits[0].entry, question.search_language, named)
+        if len(named) >= 2 and not both:
             parts, entries = [], []
             for subject in named:
                 one = Question(question.text, question.search_language, question.tokens, [subject], [])
@@ -277,7 +282,6 @@ class Composer:
                     entries.append(hits[0].entry)
             if parts:
                 return Answer("\n\n".join(parts), [], entries)
-        hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",), prefer_aspects=DEFINING)
         answer = self.answer(hits)
         if answer.entries and hits[0].kind == "fact" and self.store.is_framework(hits[0].subjects[0]):
             framework = hits[0].subjects[0]  # "What is PyTorch?" -> offer its code

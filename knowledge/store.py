@@ -334,6 +334,10 @@ class KnowledgeStore:
     def entry(self, entry_id: str) -> EntryInfo | None:
         return self._entries.get(entry_id)
 
+    def about_all(self, entry_id: str, lang: str, subjects: Iterable[str]) -> bool:
+        """Whether an entry is about (or its questions name) every one of these subjects."""
+        return all(subject_term(s) in self._terms[(entry_id, lang)] for s in subjects)
+
     def questions(self, entry_id: str, lang: str) -> list[str]:
         return [question for question, _ in self._questions.get((entry_id, lang), [])]
 
