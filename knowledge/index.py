@@ -140,6 +140,7 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
     session.add_all(entries)
     stops = {lang: stop_words(lang) for lang in LANGUAGES}
     aliases = subject_aliases(rows)
+    phrases = {lang: _subject_phrases(rows, lang, stops[lang]) for lang in LANGUAGES}
 
     def indexed(text_: str, lang: str) -> list[str]:
         """A text's words as the store reads a query's: subjects' one-word names whole, every other word stemmed."""
@@ -180,6 +181,9 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
             # framework in passing does not make an entry about it.
             words = f"{questions_} {' '.join(keywords)}".split()
             named = [aliases[lang][word] for word in words if word in aliases[lang]]
+            # ...and so does a longer name ("mixed precision"), which the NLU reads as the subject in a query.
+            said = [f" {' '.join(text_terms(t, lang, stops[lang]))} " for t in [*questions[entry.id][lang], *names]]
+            named += [subject for phrase, subject in phrases[lang].items() if any(phrase in t for t in said)]
             subject_terms = [subject_term(s) for s in dict.fromkeys([*entry.subjects.split(), *named])]
             session.execute(
                 insert,
@@ -191,6 +195,17 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
                     "keywords": " ".join(subject_terms + keywords),
                 },
             )
+
+
+def _subject_phrases(rows: dict[str, list], lang: str, stop: frozenset[str]) -> dict[str, str]:
+    """Names of frameworks and concepts of more than one word in one language, as " word word " of their terms."""
+    found: dict[str, str] = {}
+    for term in rows["terms"]:
+        if term.entity in ("framework", "concept") and term.language in (lang, "*"):
+            words = text_terms(term.phrase, lang, stop)
+            if len(words) > 1:
+                found[f" {' '.join(words)} "] = term.value
+    return found
 
 
 def subject_aliases(rows: dict[str, list]) -> dict[str, dict[str, str]]:
