@@ -35,7 +35,8 @@ MAX_EXTRA_POINTS = 2
 MAX_RELATED = 3
 ANSWERABLE = ("fact", "comparison", "recommendation", "overview")  # code only when code is asked for
 ADVICE = ("recommendation", "comparison")
-DEFINING = ("definition", "relationship")
+RELATIONSHIP = "relationship"
+DEFINING = ("definition", RELATIONSHIP)
 ANY = "any"
 # Intents the buttons' payloads ask for (tests/test_actions.py checks them against domain.yml).
 ASK_CODE = "ask_code"
@@ -269,9 +270,13 @@ class Composer:
 
     def define(self, question: Question, named: list[str]) -> Answer:
         """A definition, never code. Two subjects named ("deep learning vs machine learning"): one each, unless
-        one entry is about both and answers clearly ("¿el machine learning es parte de la IA?")."""
+        one entry relates them and answers clearly ("¿el machine learning es parte de la IA?")."""
         hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",), prefer_aspects=DEFINING)
-        both = self.clear(hits) and self.store.about_all(hits[0].entry, question.search_language, named)
+        both = (
+            self.clear(hits)
+            and hits[0].aspect == RELATIONSHIP
+            and self.store.about_all(hits[0].entry, question.search_language, named)
+        )
         if len(named) >= 2 and not both:
             parts, entries = [], []
             for subject in named:
