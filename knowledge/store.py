@@ -39,9 +39,10 @@ COMMON_SHARE = 0.5
 # up to ABOUT higher ("ejemplo de entrenamiento": the training task, not the others whose questions say "entrenar").
 ABOUT = 0.05
 # A word of the question that the knowledge base never uses is read as the known word it is a typo of when their
-# similarity (rapidfuzz's ratio, 0-100) reaches TYPO_SIMILARITY; words shorter than TYPO_MIN_LENGTH stay as typed.
+# similarity (rapidfuzz's ratio, 0-100) reaches TYPO_SIMILARITY; words whose stem is shorter than TYPO_MIN_LENGTH
+# stay as typed (short stems are alike by chance: "bread" and "read", "score" and "core").
 TYPO_SIMILARITY = 88
-TYPO_MIN_LENGTH = 5
+TYPO_MIN_LENGTH = 7
 TYPO_MEMORY = 10_000  # unknown words remembered with their reading
 ANY = "any"
 
@@ -357,7 +358,7 @@ class KnowledgeStore:
         if word in self._aliases[lang]:
             return word
         stemmed = stem(word, lang)
-        if len(word) < TYPO_MIN_LENGTH or not word.isalpha() or stemmed in self._df[lang]:
+        if len(stemmed) < TYPO_MIN_LENGTH or not word.isalpha() or stemmed in self._df[lang]:
             return stemmed
         key = (stemmed, lang)
         if key not in self._typos:
