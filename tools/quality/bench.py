@@ -414,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-train-ours", dest="train_ours", action="store_false", help="skip timing our training")
     parser.add_argument("--tiny", action="store_true", help=f"train with {TINY_EPOCHS} epochs (for tests)")
     args = parser.parse_args(argv)
+    args.out, args.work = args.out.resolve(), args.work.resolve()  # the baseline trains in its own directory
     if not serve.MODEL.exists():
         raise SystemExit(f"No trained model at {serve.MODEL.relative_to(ROOT)}: run `make train` first.")
     started = time.monotonic()
