@@ -118,10 +118,10 @@ def test_the_terminal_rating_command_reaches_the_tracker_store(servers, folder):
 
 def test_no_token_or_secret_sent_as_metadata_is_stored(servers, folder):
     sender = new_sender()
-    metadata = {"language": "en", "token": "xoxb-99-secret", "auth": {"password": "hunter2"}}
+    metadata = {"language": "en", "token": "xoxb-not-a-real-secret", "auth": {"password": "hunter2"}}
     say(servers, sender, "What is TensorFlow?", metadata=metadata)
     text = json.dumps(stored(folder, sender))
-    assert "xoxb-99-secret" not in text and "hunter2" not in text
+    assert "xoxb-not-a-real-secret" not in text and "hunter2" not in text
     users = [e for e in stored(folder, sender) if e["event"] == "user"]
     assert users[0]["metadata"]["language"] == "en"
 
