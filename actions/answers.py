@@ -19,10 +19,11 @@ from knowledge.store import Claim, Hit, KnowledgeStore
 # (reports/calibration.md), never on the held-out set; ANSWER_THRESHOLD overrides it for that run only.
 ANSWER = float(settings.value("ANSWER_THRESHOLD"))  # reports/calibration.md
 DID_YOU_MEAN = min(0.35, ANSWER - 0.1)
-# A match for a question the NLU took as out of scope, or as a request for help, must be clearer still before it is
-# answered ("para qué sirve el dropout" can read as asking what the bot is for). Chosen on the development questions
-# with the answer threshold: 0.6 and 0.65 answered no more of them right, and more of the `none` ones.
-ANSWER_OUT_OF_SCOPE = 0.7
+# Where the message points away from an answer, the best entry must be clearer still: a question the NLU took as out
+# of scope or as a request for help ("para qué sirve el dropout" can read as asking what the bot is for), or a fact
+# offered for a request for advice. Chosen on the development questions with the answer threshold: 0.6 and 0.65
+# answered no more of them right, and more of the `none` ones.
+ANSWER_CLEARLY = 0.7
 SEARCHED_SMALL_TALK = ("help", "out_of_scope")  # small talk that may be a question the NLU did not recognise
 # Below the threshold, the best entry is still the answer when it is at most LEAD_BELOW under it and at least
 # LEAD ahead of the next entry ("que significa epoch cuando entrenas una red": 0.44 against 0.28), chosen on
@@ -238,10 +239,10 @@ class Composer:
         named = question is not None and self.names_subject(question)
         if question is not None and (named or intent in SEARCHED_SMALL_TALK):  # "thanks" is no question
             hits = self.search(question, kinds=(*ANSWERABLE, "task"))
-            threshold = ANSWER_OUT_OF_SCOPE if intent in SEARCHED_SMALL_TALK else ANSWER
-            if self.clear(hits, threshold) and hits[0].kind == "task":  # a how-to not taken for a code request
-                return self.code(question.subjects, hits[0].aspect)
+            threshold = ANSWER_CLEARLY if intent in SEARCHED_SMALL_TALK else ANSWER
             if self.clear(hits, threshold):
+                if hits[0].kind == "task":  # a how-to not taken for a code request: in the frameworks it names
+                    return self.code(question.subjects, hits[0].aspect)
                 return self.entry_answer(hits)
             if named and intent == "out_of_scope":  # about a subject we know: "did you mean", never "outside"
                 return self.answer(hits)
@@ -440,7 +441,7 @@ class Composer:
             # Advice was asked for: a fact must be clearer still to be the answer ("which gpu should i buy" is not
             # answered by what a GPU is).
             advice = bool(hits) and hits[0].kind in ADVICE
-            threshold = ANSWER if advice else ANSWER_OUT_OF_SCOPE
+            threshold = ANSWER if advice else ANSWER_CLEARLY
             if self.clear(hits, threshold) and fits:
                 answer = self.entry_answer(hits)
                 if rule is not None:

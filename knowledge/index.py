@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge import models
-from knowledge.text import LANGUAGES, common_words, fold, fold_phrase, stem, stop_words, text_terms
+from knowledge.text import LANGUAGES, common_words, fold, fold_phrase, index_word, stop_words, text_terms
 
 MIN_QUESTIONS = 3
 FIELD_LANGUAGE = "en"  # the language deep learning names things in
@@ -144,7 +144,7 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
 
     def indexed(text_: str, lang: str) -> list[str]:
         """A text's words as the store reads a query's: subjects' one-word names whole, every other word stemmed."""
-        return [word if word in aliases[lang] else stem(word, lang) for word in text_terms(text_, lang, stops[lang])]
+        return [index_word(word, lang, aliases[lang]) for word in text_terms(text_, lang, stops[lang])]
 
     asked: dict[tuple[str, str], list[str]] = {}
     for entry_id, by_language in questions.items():

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from knowledge import models
 from knowledge.index import subject_term
 from knowledge.paths import database_url
-from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, stem, terms, text_terms
+from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, index_word, terms, text_terms
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
 # Search: the confidence of a match is COVERED_SHARE times the weighted share of the question's words the entry
@@ -355,10 +355,9 @@ class KnowledgeStore:
         """A word as the index holds it: a subject's one-word name whole, any other word stemmed; a stem the
         knowledge base never uses as the known one it is a typo of ("framwork" -> "framework"), when one is close
         enough (TYPO_SIMILARITY)."""
-        if word in self._aliases[lang]:
-            return word
-        stemmed = stem(word, lang)
-        if len(stemmed) < TYPO_MIN_LENGTH or not word.isalpha() or stemmed in self._df[lang]:
+        names = self._aliases[lang]
+        stemmed = index_word(word, lang, names)
+        if word in names or len(stemmed) < TYPO_MIN_LENGTH or not word.isalpha() or stemmed in self._df[lang]:
             return stemmed
         key = (stemmed, lang)
         if key not in self._typos:

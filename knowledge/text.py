@@ -12,7 +12,7 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -146,6 +146,12 @@ def stem(word: str, lang: str) -> str:
     unchanged) and relate no word to its derivations ("deployment", "deploy"); their stems meet. A subject's
     one-word name is read before stemming ("active" is not "activation")."""
     return _stemmer(lang).stemWord(word)
+
+
+def index_word(word: str, lang: str, names: Collection[str]) -> str:
+    """A word as the question index holds it, in the index and in a query alike: a subject's one-word name (in
+    `names`) whole, any other word stemmed."""
+    return word if word in names else stem(word, lang)
 
 
 def terms(tokens: Iterable[tuple[str, str]], stop: frozenset[str]) -> list[str]:
