@@ -354,7 +354,8 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = D
     rows = read_sources()
     try:
         questions = index.load_questions(SOURCES_DIR / index.QUESTIONS_DIR_NAME)
-        entries = index.entry_rows(rows, questions)
+        same_claims = index.load_same_claims(SOURCES_DIR / index.SAME_CLAIMS_FILE)
+        entries = index.entry_rows(rows, questions, same_claims)
     except ValueError as error:
         raise SourceError(str(error)) from error
     attach_runs(rows["snippets"], runs_path)

@@ -21,6 +21,7 @@ from knowledge.text import LANGUAGES, common_words, fold, fold_phrase, index_wor
 MIN_QUESTIONS = 3
 FIELD_LANGUAGE = "en"  # the language deep learning names things in
 QUESTIONS_DIR_NAME = "questions"
+SAME_CLAIMS_FILE = "same_claims.yml"
 FTS_DDL = (
     "CREATE VIRTUAL TABLE entry_index USING fts5("
     "entry_id UNINDEXED, language UNINDEXED, questions, statement, keywords, "
@@ -52,8 +53,38 @@ def load_questions(directory: Path) -> dict[str, dict[str, list[str]]]:
     return questions
 
 
-def entry_rows(rows: dict[str, list], questions: dict[str, dict[str, list[str]]]) -> list[models.Entry]:
-    """One Entry per fact, comparison, recommendation, task and subject; checks every one has its questions."""
+def load_same_claims(path: Path) -> list[list[str]]:
+    """Groups of entries that state one claim (knowledge/sources/same_claims.yml)."""
+    if not path.is_file():
+        return []
+    groups = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [list(group["ids"]) for group in groups]
+
+
+def join_chains(entries: list[models.Entry], groups: list[list[str]]) -> None:
+    """Entries that state one claim (a fact and the comparison that says it from the other side) share one chain:
+    either answers a question about it, and a reply shows only one of them. A group joins their whole update
+    chains; each chain takes the name of the first group member's chain."""
+    by_id = {entry.id: entry for entry in entries}
+    for group in groups:
+        missing = [entry_id for entry_id in group if entry_id not in by_id]
+        if missing or len(group) < 2:
+            raise ValueError(f"{SAME_CLAIMS_FILE}: group {group} names unknown entries {missing} or just one.")
+        kinds = {by_id[entry_id].kind for entry_id in group}
+        if not kinds <= {"fact", "comparison", "recommendation"}:
+            raise ValueError(f"{SAME_CLAIMS_FILE}: group {group} holds a task or overview; only claims state one.")
+        joined = {by_id[entry_id].chain for entry_id in group}
+        name = by_id[group[0]].chain
+        for entry in entries:
+            if entry.chain in joined:
+                entry.chain = name
+
+
+def entry_rows(
+    rows: dict[str, list], questions: dict[str, dict[str, list[str]]], same_claims: list[list[str]] = ()
+) -> list[models.Entry]:
+    """One Entry per fact, comparison, recommendation, task and subject; checks every one has its questions.
+    Entries in one group of `same_claims` share their chain (`join_chains`)."""
     frameworks = " ".join(s.id for s in rows["subjects"] if s.kind == "framework")
     coded = {row.framework for row in rows["snippets"]}  # a task is also about a subject with code of its own (JAX)
     with_code = " ".join(s.id for s in rows["subjects"] if s.kind == "framework" or s.id in coded)
@@ -90,6 +121,7 @@ def entry_rows(rows: dict[str, list], questions: dict[str, dict[str, list[str]]]
         entry_id = f"about:{row.id}"
         entries.append(models.Entry(id=entry_id, kind="overview", subjects=row.id, aspect=None, chain=entry_id))
 
+    join_chains(entries, list(same_claims))
     known = {entry.id for entry in entries}
     unknown = sorted(set(questions) - known)
     if unknown:

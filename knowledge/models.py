@@ -150,7 +150,8 @@ class Entry(Base):
     kind = Column(String, nullable=False)  # fact, comparison, recommendation, task, overview
     subjects = Column(Text, nullable=False)
     aspect = Column(String)
-    chain = Column(String, nullable=False)  # the oldest claim of its update chain (itself when none)
+    # The oldest claim of its update chain (itself when none); entries that state one claim share it (same_claims.yml).
+    chain = Column(String, nullable=False)
 
 
 class EntryQuestion(Base):

@@ -10,6 +10,7 @@ from itertools import combinations
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
@@ -38,8 +39,9 @@ COMMON_SHARE = 0.5
 # Ranking (not confidence): an entry whose keywords (the names of what it is about) hold the question's words ranks
 # up to ABOUT higher ("ejemplo de entrenamiento": the training task, not the others whose questions say "entrenar").
 ABOUT = 0.05
-# A word of the question that the knowledge base never uses is read as the known word it is a typo of when their
-# similarity (rapidfuzz's ratio, 0-100) reaches TYPO_SIMILARITY; words whose stem is shorter than TYPO_MIN_LENGTH
+# A word of the question that the knowledge base never uses is read as the known word it is a typo of when one letter
+# is wrong, missing, extra or swapped with the next ("pytroch"), else when their similarity (rapidfuzz's ratio,
+# 0-100) reaches TYPO_SIMILARITY; words whose stem is shorter than TYPO_MIN_LENGTH
 # stay as typed (short stems are alike by chance: "bread" and "read", "score" and "core").
 TYPO_SIMILARITY = 88
 TYPO_MIN_LENGTH = 7
@@ -353,8 +355,8 @@ class KnowledgeStore:
 
     def _spelled(self, word: str, lang: str) -> str:
         """A word as the index holds it: a subject's one-word name whole, any other word stemmed; a stem the
-        knowledge base never uses as the known one it is a typo of ("framwork" -> "framework"), when one is close
-        enough (TYPO_SIMILARITY)."""
+        knowledge base never uses as the known one it is a typo of ("framwork" -> "framework", "pytroch" ->
+        "pytorch"), when one is close enough (one edit, else TYPO_SIMILARITY)."""
         names = self._aliases[lang]
         stemmed = index_word(word, lang, names)
         if word in names or len(stemmed) < TYPO_MIN_LENGTH or not word.isalpha() or stemmed in self._df[lang]:
@@ -364,7 +366,9 @@ class KnowledgeStore:
             if len(self._typos) >= TYPO_MEMORY:  # a server sees new words for months: keep the memory bounded
                 self._typos.clear()
             known = self._vocabulary.setdefault(lang, [*self._df[lang], *self._aliases[lang]])
-            match = process.extractOne(stemmed, known, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
+            match = process.extractOne(stemmed, known, scorer=OSA.distance, score_cutoff=1) or process.extractOne(
+                stemmed, known, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
+            )
             self._typos[key] = match[0] if match else stemmed
         return self._typos[key]
 

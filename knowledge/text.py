@@ -18,6 +18,8 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 LANGUAGES = ("en", "es")  # the one list of the languages the bot speaks
 DEFAULT_LANGUAGE = "en"
 STEMMERS = {"en": "english", "es": "spanish"}  # Snowball's name for each language
+NAME_TYPO_SWAP = 5  # name_typo: a name this long or longer is read through two swapped letters
+NAME_TYPO_EDIT = 7  # ... and this long or longer through one wrong, missing or extra letter
 COMMON_WORD_FLOOR = -13.5  # log probability: rarer words than this count as rare (common_words)
 
 
@@ -150,8 +154,24 @@ def stem(word: str, lang: str) -> str:
 
 def index_word(word: str, lang: str, names: Collection[str]) -> str:
     """A word as the question index holds it, in the index and in a query alike: a subject's one-word name (in
-    `names`) whole, any other word stemmed."""
-    return word if word in names else stem(word, lang)
+    `names`) whole, also when mistyped (`name_typo`), any other word stemmed."""
+    if word in names:
+        return word
+    return name_typo(word, names) or stem(word, lang)
+
+
+def name_typo(word: str, names: Collection[str]) -> str | None:
+    """The one-word name a word mistypes, if any: two neighbouring letters swapped in a name of NAME_TYPO_SWAP
+    letters or more ("kears", "pytroch"), or one letter wrong, missing or extra in a name of NAME_TYPO_EDIT or
+    more ("tensorflw"). Shorter names are left alone: "jax" is one letter from "max"."""
+    if len(word) < NAME_TYPO_SWAP - 1 or not word.isalpha():
+        return None
+    match = process.extractOne(word, names, scorer=OSA.distance, score_cutoff=1)
+    if match is None:
+        return None
+    name = match[0]
+    swapped = len(name) == len(word) and sorted(name) == sorted(word)
+    return name if len(name) >= (NAME_TYPO_SWAP if swapped else NAME_TYPO_EDIT) else None
 
 
 def terms(tokens: Iterable[tuple[str, str]], stop: frozenset[str]) -> list[str]:

@@ -15,6 +15,7 @@ from knowledge import build as builder
 from knowledge.index import subject_term
 from knowledge.paths import ROOT
 from knowledge.store import KnowledgeBaseUnavailable, KnowledgeStore
+from knowledge.text import index_word
 
 ARTICLE = "article-2022"
 FRAMEWORKS = ("keras", "tensorflow", "pytorch")
@@ -189,6 +190,31 @@ def test_a_typo_of_a_known_word_is_searched_as_that_word(store):
     assert subject_term("tensorflow") in store.query_terms("x", "es", tokens=[("tensorflw", "tensorflw")])
     # A word that is nobody's typo stays as typed (it may be what the question is about), short words too.
     assert store.query_terms("x", "en", tokens=[("zucchini", "zucchini"), ("gtx", "gtx")]) == ["zucchini", "gtx"]
+
+
+def test_a_name_with_two_letters_swapped_is_read_as_the_name_and_a_short_one_only_when_swapped():
+    names = {"pytorch": "pytorch", "keras": "keras", "jax": "jax", "dropout": "dropout"}
+    assert index_word("pytroch", "en", names) == "pytorch"  # swapped
+    assert index_word("kears", "es", names) == "keras"  # swapped, five letters
+    assert index_word("dropuot", "en", names) == "dropout"
+    assert index_word("keros", "en", names) != "keras"  # one wrong letter in a short name: too likely by chance
+    assert index_word("max", "en", names) == "max"
+
+
+def test_entries_that_state_one_claim_share_their_chain_and_their_updates_join_it(store):
+    fact, comparison = store.entry("keras-speed"), store.entry("cmp-keras-pytorch-speed")
+    assert fact.chain == comparison.chain
+    assert store.entry("keras-3-speed-depends-on-backend").chain == fact.chain  # the update of one of them
+    assert store.entry("pytorch-speed").chain != fact.chain
+
+
+def test_builder_rejects_a_same_claim_group_naming_an_unknown_entry(tmp_path, monkeypatch):
+    sources = tmp_path / "sources"
+    shutil.copytree(builder.SOURCES_DIR, sources)
+    (sources / "same_claims.yml").write_text('- ids: [keras-speed, no-such-entry]\n  why: "x"\n', encoding="utf-8")
+    monkeypatch.setattr(builder, "SOURCES_DIR", sources)
+    with pytest.raises(builder.SourceError, match="no-such-entry"):
+        builder.build(tmp_path / "kb.sqlite")
 
 
 def test_the_action_server_refuses_to_start_without_a_knowledge_base_and_says_how_to_build_it(tmp_path):

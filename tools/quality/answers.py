@@ -300,15 +300,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calibrate", action="store_true", help="choose the answer threshold on the dev set")
     parser.add_argument("--thresholds", default=",".join(map(str, DEFAULT_THRESHOLDS)))
     parser.add_argument("--dev", action="store_true", help="the development questions (to work from)")
+    parser.add_argument("--set", type=Path, help="another file of development questions (read like --dev)")
     parser.add_argument("--url", help="ask servers already running here instead of starting them")
     parser.add_argument("--token", help="their RASA_API_TOKEN (with --url)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.calibrate:
         return calibrate([float(t) for t in args.thresholds.split(",")], args.out or CALIBRATION_REPORT)
+    if args.set:
+        args.dev = True
+    path = (args.set or DEV).resolve() if args.dev else HELD_OUT
     out = args.out or (DEV_REPORT if args.dev else REPORT)
 
-    questions = held_out(DEV if args.dev else HELD_OUT)
+    questions = held_out(path)
     overlapping = overlap(questions, seen_texts())
     if overlapping and not args.dev:
         print(f"held-out questions also in the index: {overlapping[:5]}", file=sys.stderr)
@@ -335,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         "asked": len(outcomes),
         "tiny": args.tiny,
         "set": "development" if args.dev else "held-out",
-        "path": (DEV if args.dev else HELD_OUT).relative_to(ROOT),
+        "path": path.relative_to(ROOT) if path.is_relative_to(ROOT) else path,
         "overlap": "none" if not overlapping else len(overlapping),
     }
     write_report(out, results, run)
