@@ -113,8 +113,10 @@ class Composer:
         )
 
     def clear(self, hits: list[Hit], threshold: float = ANSWER) -> bool:
-        """Whether the best entry answers the question: confident enough, or nearly so and well ahead."""
-        if not hits:
+        """Whether the best entry answers the question: confident enough, or nearly so and well ahead; never when
+        it only mentions what the question is most about ("what is TensorRT?" is not answered by what Triton is,
+        though Triton's statement names TensorRT)."""
+        if not hits or hits[0].key_in_passing:
             return False
         top = hits[0].confidence
         if top >= threshold:
@@ -447,9 +449,15 @@ class Composer:
                 if rule is not None:
                     answer.buttons = self._tailoring(experience or rule[0], rule[1], answer)
                 return answer
-            if not self.store.says_nothing_specific(
+            # The user said who they are ("soy nuevo y quiero aprender, ¿con cuál empiezo?") and the question is
+            # about choosing a framework (advice among the nearest entries, the best holding the question's weightiest
+            # word: not "best running shoes for beginners"): the rule for them, though no entry matched well.
+            near = [hit for hit in self._distinct(hits)[:MAX_RELATED] if hit.confidence >= DID_YOU_MEAN]
+            told = bool(experience) and bool(near) and near[0].has_key and any(h.kind in ADVICE for h in near)
+            specific = not self.store.says_nothing_specific(
                 question.text, question.search_language, question.tokens, "recommendation"
-            ):
+            )
+            if specific and not told:
                 return self.answer(hits, threshold=threshold)  # "which GPU should I buy?": no choice we know of
         found = self.store.recommend(experience, goal, self.lang)
         if found is None:

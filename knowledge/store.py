@@ -128,6 +128,7 @@ class Hit:
     score: float
     question: str
     has_key: bool = True  # whether the entry has the question's weightiest word (what it is most about)
+    key_in_passing: bool = False  # ... only in its statement: it mentions it, it is not about it ("what is TensorRT?")
 
 
 @dataclass(frozen=True)
@@ -322,9 +323,16 @@ class KnowledgeStore:
             if " " not in phrase.strip():
                 for target in LANGUAGES if lang == "*" else (lang,):
                     self._aliases[target][fold(phrase.strip())] = value
+        self._asked: dict[tuple[str, str], set[str]] = defaultdict(set)  # what people ask it with, what it is about
         for row in asked:
             words = self._with_subjects(row.terms.split(), row.language, ())
             self._questions[(row.entry_id, row.language)].append((row.text, frozenset(words)))
+            self._asked[(row.entry_id, row.language)].update(words)
+        for key, words in self._keyword_terms.items():
+            self._asked[key].update(words)
+        for entry in self._entries.values():
+            for lang in LANGUAGES:
+                self._asked[(entry.id, lang)].update(subject_term(s) for s in entry.subjects)
         self._typos: dict[tuple[str, str], str] = {}
         self._vocabulary: dict[str, list[str]] = {}
         self._df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -473,6 +481,7 @@ class KnowledgeStore:
                     score,
                     question,
                     key in found,
+                    key in found and key not in self._asked[(entry_id, lang)],
                 )
             )
         hits.sort(key=lambda hit: -hit.score)
