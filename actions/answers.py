@@ -29,6 +29,9 @@ SEARCHED_SMALL_TALK = ("help", "out_of_scope")  # small talk that may be a quest
 # LEAD ahead of the next entry ("que significa epoch cuando entrenas una red": 0.44 against 0.28), chosen on
 # the development questions like ANSWER.
 LEAD_BELOW = 0.1
+# The best entry lacks a specific word (knowledge/store.py) weighing at least MISSING of the question: it is about
+# something near ("does torch.compile work on windows?" -> what torch.compile is), so it is offered, not given.
+MISSING = 0.2
 LEAD = 0.2
 RELATED = 0.45  # a further question offered as a button
 NEAREST = 0.2  # a topic offered next to "I don't have that"
@@ -116,7 +119,7 @@ class Composer:
         """Whether the best entry answers the question: confident enough, or nearly so and well ahead; never when
         it only mentions what the question is most about ("what is TensorRT?" is not answered by what Triton is,
         though Triton's statement names TensorRT)."""
-        if not hits or hits[0].key_in_passing:
+        if not hits or hits[0].key_in_passing or hits[0].missing >= MISSING:
             return False
         top = hits[0].confidence
         if top >= threshold:

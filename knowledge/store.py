@@ -36,6 +36,10 @@ OTHER_SUBJECT = 0.5
 # full weight however common: "puppy" or "cuesta" may be just what the knowledge base lacks.
 COMMON_LOG_PROB = -8.0
 COMMON_SHARE = 0.5
+# A specific word: one the knowledge base uses, that names what some entry is about ("windows", "conda") or is rarer
+# than SPECIFIC_LOG_PROB in the language at large ("python"), and is not a number alone (a year). An entry lacking one the
+# question weighs is about something near, not about what was asked ("does torch.compile work on windows?").
+SPECIFIC_LOG_PROB = -11.0
 # Ranking (not confidence): an entry whose keywords (the names of what it is about) hold the question's words ranks
 # up to ABOUT higher ("ejemplo de entrenamiento": the training task, not the others whose questions say "entrenar").
 ABOUT = 0.05
@@ -129,6 +133,7 @@ class Hit:
     question: str
     has_key: bool = True  # whether the entry has the question's weightiest word (what it is most about)
     key_in_passing: bool = False  # ... only in its statement: it mentions it, it is not about it ("what is TensorRT?")
+    missing: float = 0.0  # weight share of the question's weightiest specific word the entry lacks (`_specific`)
 
 
 @dataclass(frozen=True)
@@ -308,10 +313,13 @@ class KnowledgeStore:
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
             self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
             self._keyword_terms: dict[tuple[str, str], set[str]] = defaultdict(set)  # what the entry is about
+            self._advice_terms: dict[tuple[str, str], set[str]] = defaultdict(set)
             for term, doc, column in session.execute(text("SELECT term, doc, col FROM entry_index_terms")):
                 self._terms[documents[doc]].add(term)
                 if column == "keywords":
                     self._keyword_terms[documents[doc]].add(term)
+                elif column == "statement" and self._entries[documents[doc][0]].kind == "recommendation":
+                    self._advice_terms[documents[doc]].add(term)  # whom a rule is for: what it is about
             aliases = session.execute(
                 select(models.Term.phrase, models.Term.value, models.Term.language).where(
                     models.Term.entity.in_(["framework", "concept"])
@@ -328,11 +336,14 @@ class KnowledgeStore:
             words = self._with_subjects(row.terms.split(), row.language, ())
             self._questions[(row.entry_id, row.language)].append((row.text, frozenset(words)))
             self._asked[(row.entry_id, row.language)].update(words)
-        for key, words in self._keyword_terms.items():
+        for key, words in [*self._keyword_terms.items(), *self._advice_terms.items()]:
             self._asked[key].update(words)
         for entry in self._entries.values():
             for lang in LANGUAGES:
                 self._asked[(entry.id, lang)].update(subject_term(s) for s in entry.subjects)
+        self._named: dict[str, set[str]] = defaultdict(set)  # words that name what some entry is about
+        for (_, lang), words in self._keyword_terms.items():
+            self._named[lang].update(words)
         self._typos: dict[tuple[str, str], str] = {}
         self._vocabulary: dict[str, list[str]] = {}
         self._df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -410,6 +421,11 @@ class KnowledgeStore:
                 return False
         return True
 
+    def _specific(self, term: str, lang: str) -> bool:
+        if term.isdigit() or not self._df[lang].get(term):
+            return False
+        return term in self._named[lang] or self._common[lang].get(term, COMMON_WORD_FLOOR) < SPECIFIC_LOG_PROB
+
     def _idf(self, term: str, lang: str) -> float:
         documents = max(self._documents[lang], 1)
         seen = self._df[lang].get(term, 0)
@@ -451,6 +467,7 @@ class KnowledgeStore:
             return []
         weights = {term: self._idf(term, lang) for term in query}
         total = sum(weights.values())
+        specific = {term: weight / total for term, weight in weights.items() if self._specific(term, lang)}
         key = max(weights, key=weights.__getitem__)
         best_rank = ranked[0][1] or -1.0
         allowed = set(kinds) if kinds is not None else None
@@ -482,6 +499,7 @@ class KnowledgeStore:
                     question,
                     key in found,
                     key in found and key not in self._asked[(entry_id, lang)],
+                    max((share for term, share in specific.items() if term not in found), default=0.0),
                 )
             )
         hits.sort(key=lambda hit: -hit.score)
