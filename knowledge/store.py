@@ -36,9 +36,9 @@ OTHER_SUBJECT = 0.5
 # full weight however common: "puppy" or "cuesta" may be just what the knowledge base lacks.
 COMMON_LOG_PROB = -8.0
 COMMON_SHARE = 0.5
-# A specific word: one the knowledge base uses, that names what some entry is about ("windows", "conda") or is rarer
-# than SPECIFIC_LOG_PROB in the language at large ("python"), and is not a number alone (a year). An entry lacking one the
-# question weighs is about something near, not about what was asked ("does torch.compile work on windows?").
+# A specific word: one the knowledge base uses, that names what some entry is about ("windows", "conda") or is
+# rarer than SPECIFIC_LOG_PROB in the language at large ("python"), and is not a number alone (a year). An entry
+# lacking one the question weighs is about something near, not what was asked ("does torch.compile work on windows?").
 SPECIFIC_LOG_PROB = -11.0
 # Ranking (not confidence): an entry whose keywords (the names of what it is about) hold the question's words ranks
 # up to ABOUT higher ("ejemplo de entrenamiento": the training task, not the others whose questions say "entrenar").
