@@ -36,10 +36,12 @@ OTHER_SUBJECT = 0.5
 # full weight however common: "puppy" or "cuesta" may be just what the knowledge base lacks.
 COMMON_LOG_PROB = -8.0
 COMMON_SHARE = 0.5
-# A specific word: one the knowledge base uses, that names what some entry is about ("windows", "conda") or is
-# rarer than SPECIFIC_LOG_PROB in the language at large ("python"), and is not a number alone (a year). An entry
-# lacking one the question weighs is about something near, not what was asked ("does torch.compile work on windows?").
-SPECIFIC_LOG_PROB = -11.0
+# A specific word: one the knowledge base uses, rarer than SPECIFIC_LOG_PROB in the language at large ("python"), or
+# than NAMED_LOG_PROB where it names what some entry is about ("windows", "conda"; not "version" or "encontrar"), and
+# not a number alone (a year). An entry lacking one the question weighs is about something near, not what was asked
+# ("does torch.compile work on windows?").
+SPECIFIC_LOG_PROB = -11.5
+NAMED_LOG_PROB = -9.5
 # Ranking (not confidence): an entry whose keywords (the names of what it is about) hold the question's words ranks
 # up to ABOUT higher ("ejemplo de entrenamiento": the training task, not the others whose questions say "entrenar").
 ABOUT = 0.05
@@ -424,7 +426,8 @@ class KnowledgeStore:
     def _specific(self, term: str, lang: str) -> bool:
         if term.isdigit() or not self._df[lang].get(term):
             return False
-        return term in self._named[lang] or self._common[lang].get(term, COMMON_WORD_FLOOR) < SPECIFIC_LOG_PROB
+        log_prob = self._common[lang].get(term, COMMON_WORD_FLOOR)
+        return log_prob < SPECIFIC_LOG_PROB or (term in self._named[lang] and log_prob < NAMED_LOG_PROB)
 
     def _idf(self, term: str, lang: str) -> float:
         documents = max(self._documents[lang], 1)
