@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRACKER_RETENTION_DAYS", "90", "days conversations are kept; 0 or off keeps them forever"),
     Setting("LOCK_STORE_URL", "", "redis://host:port/db, the lock store and rate-limit counters (>1 server)"),
     Setting("KNOWLEDGE_DB_URL", "", "the knowledge base, a SQLAlchemy URL; default knowledge/build/kb.sqlite"),
-    Setting("ANSWER_THRESHOLD", "0.55", "search score from which an entry is the answer (reports/calibration.md)"),
+    Setting("ANSWER_THRESHOLD", "0.45", "search score from which an entry is the answer (reports/calibration.md)"),
     Setting("MAX_MESSAGE_CHARS", "2000", "longer messages get a polite refusal instead of an answer"),
     Setting("RATE_LIMIT", "30/minute", "per sender on REST and the widget ('5/10seconds;30/minute'), or off"),
     Setting("WEBCHAT_ALLOWED_ORIGINS", "", "comma-separated origins of other sites that may embed the widget"),
