@@ -125,7 +125,9 @@ class Composer:
         if top >= threshold:
             return True
         runner_up = max((hit.confidence for hit in self._distinct(hits)[1:]), default=0.0)
-        return top >= threshold - LEAD_BELOW and top - runner_up >= LEAD
+        # Nearly so: only an entry holding the question's weightiest word ("int8" in "how do I quantize a model to
+        # int8 in keras" is in none, so LoRA's mention of quantised models does not win by a lead).
+        return top >= threshold - LEAD_BELOW and top - runner_up >= LEAD and hits[0].has_key
 
     def answer(self, hits: list[Hit], *, threshold: float = ANSWER, unknown: Answer | None = None) -> Answer:
         """The best entry as the answer when it is clear enough, else "Did you mean", else "I don't have it"."""
