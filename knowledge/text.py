@@ -71,13 +71,14 @@ KEEP = {
 }
 
 
-# Words that only soften or pad a question ("¿Qué es Keras exactamente?", "can you explain X please"): spaCy's lists
-# lack them, and a word the knowledge base never uses weighs like its rarest, so one of them could hide the answer.
+# Words that only soften or pad a question ("¿Qué es Keras exactamente?", "can you explain X please"), and Spanish
+# requests with their pronoun attached, which the lemma tables leave whole ("enséñame un bucle de entrenamiento"):
+# spaCy's lists lack them, and such a rare form weighed more than what the question is about.
 FILLERS = {
     "en": set("exactly actually basically simply precisely briefly hi hey hello pls plz".split()),
     "es": set(
         "exactamente realmente basicamente simplemente precisamente concretamente brevemente favor porfa porfavor "
-        "hola oye".split()
+        "hola oye ensename muestrame pasame dame dime explicame cuentame ayudame".split()
     ),
 }
 

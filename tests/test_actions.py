@@ -580,3 +580,10 @@ def test_a_beginner_asking_where_to_start_gets_the_advice_for_beginners_at_once(
     entries = [event["value"] for event in events if event.get("name") == "answer_entries"]
     assert entries and entries[0] and entries[0][0].startswith("rec-")  # advice, not "did you mean"
     assert "PyTorch" in text_of(messages)
+
+
+def test_a_spanish_request_with_its_pronoun_attached_does_not_outweigh_what_is_asked_for():
+    text = "enséñame un bucle de entrenamiento en PyTorch"
+    track = tracker("ask_code", text, [entity("task", "train"), entity("framework", "pytorch")], lang="es")
+    _, events = run(actions.ShowCode, track)
+    assert SlotSet("answer_entries", ["task:train"]) in events  # not early stopping, whose questions say "enséñame"
