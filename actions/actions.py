@@ -106,7 +106,12 @@ class Recommend(AnswerAction):
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
         goal = tracker.get_slot("goal")
-        for aspect in [] if goal else context.entity_values(tracker, "aspect"):  # "I want to deploy models"
+        aspects = context.entity_values(tracker, "aspect")
+        compared = tracker.get_slot("topic") == Compare.topic and len(tracker.get_slot("frameworks") or []) >= 2
+        if compared and aspects and not goal and not context.subjects_named(tracker):
+            # "PyTorch vs TensorFlow for deployment?" then "which one is faster?": the pair compared on that point
+            return composer.compare(context.question(tracker, carry_subjects=True))
+        for aspect in [] if goal else aspects:  # "I want to deploy models"
             goal = goal or store().goal_implied_by(aspect)
         return composer.recommend(context.question(tracker), tracker.get_slot("experience"), goal)
 

@@ -587,3 +587,17 @@ def test_a_spanish_request_with_its_pronoun_attached_does_not_outweigh_what_is_a
     track = tracker("ask_code", text, [entity("task", "train"), entity("framework", "pytorch")], lang="es")
     _, events = run(actions.ShowCode, track)
     assert SlotSet("answer_entries", ["task:train"]) in events  # not early stopping, whose questions say "enséñame"
+
+
+def test_which_one_is_faster_after_a_comparison_compares_the_same_pair_on_speed():
+    track = tracker(
+        "recommend",
+        "which one is faster?",
+        [entity("aspect", "speed")],
+        topic="compare",
+        frameworks=["pytorch", "tensorflow"],
+    )
+    _, events = run(actions.Recommend, track)
+    entries = [event["value"] for event in events if event.get("name") == "answer_entries"][0]
+    assert actions.store().entry(entries[0]).kind == "comparison"
+    assert set(actions.store().entry(entries[0]).subjects) == {"pytorch", "tensorflow"}
