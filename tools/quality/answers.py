@@ -313,6 +313,12 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (DEV_REPORT if args.dev else REPORT)
 
     questions = held_out(path)
+    if args.dev:  # a development report lists what the bot replied to each miss: never for held-out questions
+        held = {fold_phrase(item["q"]) for item in held_out()}
+        leaked = [item["q"] for item in questions if fold_phrase(item["q"]) in held]
+        if leaked:
+            print(f"{len(leaked)} of these questions are held-out questions; refusing to list replies", file=sys.stderr)
+            return 1
     overlapping = overlap(questions, seen_texts())
     if overlapping and not args.dev:
         print(f"held-out questions also in the index: {overlapping[:5]}", file=sys.stderr)
