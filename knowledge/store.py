@@ -315,13 +315,17 @@ class KnowledgeStore:
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
             self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
             self._keyword_terms: dict[tuple[str, str], set[str]] = defaultdict(set)  # what the entry is about
-            self._advice_terms: dict[tuple[str, str], set[str]] = defaultdict(set)
+            # What an entry is asked with and about: its questions' words (below), its keywords, its subjects, and
+            # for a recommendation rule its statement, which says whom it is for.
+            self._asked: dict[tuple[str, str], set[str]] = defaultdict(set)
             for term, doc, column in session.execute(text("SELECT term, doc, col FROM entry_index_terms")):
                 self._terms[documents[doc]].add(term)
                 if column == "keywords":
                     self._keyword_terms[documents[doc]].add(term)
-                elif column == "statement" and self._entries[documents[doc][0]].kind == "recommendation":
-                    self._advice_terms[documents[doc]].add(term)  # whom a rule is for: what it is about
+                if column == "keywords" or (
+                    column == "statement" and self._entries[documents[doc][0]].kind == "recommendation"
+                ):
+                    self._asked[documents[doc]].add(term)
             aliases = session.execute(
                 select(models.Term.phrase, models.Term.value, models.Term.language).where(
                     models.Term.entity.in_(["framework", "concept"])
@@ -333,13 +337,10 @@ class KnowledgeStore:
             if " " not in phrase.strip():
                 for target in LANGUAGES if lang == "*" else (lang,):
                     self._aliases[target][fold(phrase.strip())] = value
-        self._asked: dict[tuple[str, str], set[str]] = defaultdict(set)  # what people ask it with, what it is about
         for row in asked:
             words = self._with_subjects(row.terms.split(), row.language, ())
             self._questions[(row.entry_id, row.language)].append((row.text, frozenset(words)))
             self._asked[(row.entry_id, row.language)].update(words)
-        for key, words in [*self._keyword_terms.items(), *self._advice_terms.items()]:
-            self._asked[key].update(words)
         for entry in self._entries.values():
             for lang in LANGUAGES:
                 self._asked[(entry.id, lang)].update(subject_term(s) for s in entry.subjects)

@@ -560,7 +560,7 @@ def test_a_subject_named_in_several_words_finds_the_entry_whose_questions_name_i
     assert SlotSet("answer_entries", ["cmp-keras-pytorch-mixed-precision"]) in events
 
 
-# --- this round (2026-11-30); the first two fail without their change --------------------------------------------
+# --- this round (2026-11-30); each checked to fail without its change, but the "enséñame" one ------------------
 def test_what_is_a_name_an_entry_only_mentions_is_not_answered_with_that_entry():
     messages, events = run(actions.Define, tracker("ask_definition", "what is tensorrt"))
     assert SlotSet("answer_entries", None) in events  # Triton's definition names TensorRT; it does not define it
@@ -575,7 +575,9 @@ def test_an_entry_lacking_the_specific_thing_asked_about_is_offered_not_given():
 
 def test_a_beginner_asking_where_to_start_gets_the_advice_for_beginners_at_once():
     text = "soy nuevo y quiero aprender deep learning, con cual empiezo"
-    track = tracker("recommend", text, [entity("experience", "beginner")], lang="es", experience="beginner")
+    start = text.index("deep learning")
+    named = [entity("experience", "beginner"), entity("concept", "deep_learning", start, start + len("deep learning"))]
+    track = tracker("recommend", text, named, lang="es", experience="beginner")  # as the NLU parses it
     messages, events = run(actions.Recommend, track)
     entries = [event["value"] for event in events if event.get("name") == "answer_entries"]
     assert entries and entries[0] and entries[0][0].startswith("rec-")  # advice, not "did you mean"

@@ -96,6 +96,11 @@ def overlap(questions: list[dict], indexed: list[str]) -> list[str]:
     return [item["q"] for item in questions if fold_phrase(item["q"]) in seen]
 
 
+def held_out_among(questions: list[dict]) -> list[str]:
+    """Those of these questions that are held-out questions (folded), which development work must never hold."""
+    return overlap(questions, [item["q"] for item in held_out()])
+
+
 def tiny(questions: list[dict]) -> list[dict]:
     """A few questions per language, answerable and not, for `make test`."""
     picked = []
@@ -246,8 +251,7 @@ def scorers() -> tuple:
 
 def calibrate(thresholds: list[float], out: Path) -> int:
     questions = held_out(DEV)
-    held = {fold_phrase(item["q"]) for item in held_out()}
-    leaked = [item["q"] for item in questions if fold_phrase(item["q"]) in held]
+    leaked = held_out_among(questions)
     if leaked:
         print(f"development questions that are also held-out questions: {leaked[:5]}", file=sys.stderr)
         return 1
@@ -314,8 +318,7 @@ def main(argv: list[str] | None = None) -> int:
 
     questions = held_out(path)
     if args.dev:  # a development report lists what the bot replied to each miss: never for held-out questions
-        held = {fold_phrase(item["q"]) for item in held_out()}
-        leaked = [item["q"] for item in questions if fold_phrase(item["q"]) in held]
+        leaked = held_out_among(questions)
         if leaked:
             print(f"{len(leaked)} of these questions are held-out questions; refusing to list replies", file=sys.stderr)
             return 1
