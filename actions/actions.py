@@ -59,7 +59,9 @@ class Define(AnswerAction):
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
         question = context.question(tracker, carry_subjects=context.is_follow_up(tracker))
-        return composer.define(question, context.subjects_named(tracker))
+        # "¿qué es JAX? lo vi en un tutorial de Keras" asks about one subject, though it names two
+        named = question.part.subjects if question.part else context.subjects_named(tracker)
+        return composer.define(question, named)
 
 
 class Fact(AnswerAction):

@@ -25,6 +25,9 @@ DID_YOU_MEAN = min(0.35, ANSWER - 0.1)
 # answered no more of them right, and more of the `none` ones.
 ANSWER_CLEARLY = 0.7
 SEARCHED_SMALL_TALK = ("help", "out_of_scope")  # small talk that may be a question the NLU did not recognise
+# ... and any small talk this many words long or longer, which is no greeting or thanks ("my training loss keeps going
+# down but validation loss goes up, what's happening" was taken for a greeting)
+SMALL_TALK_WORDS = 4
 # Below the threshold, the best entry is still the answer when it is at most LEAD_BELOW under it and at least
 # LEAD ahead of the next entry ("que significa epoch cuando entrenas una red": 0.44 against 0.28), chosen on
 # the development questions like ANSWER.
@@ -65,6 +68,7 @@ class Question:
     tokens: list[tuple[str, str]] | None = None  # (surface, lemma) from the NLU; None: lemmatise here
     subjects: list[str] = field(default_factory=list)  # frameworks and concepts named, or carried over
     aspects: list[str] = field(default_factory=list)
+    part: Question | None = None  # the sentences that ask, in a message that also tells ("¿qué es JAX? lo vi en...")
 
 
 def intent_payload(intent: str, **entities: object) -> str:
@@ -105,7 +109,9 @@ class Composer:
     def search(
         self, question: Question, *, kinds: Iterable[str], prefer_kinds: Iterable[str] = (), prefer_aspects=()
     ) -> list[Hit]:
-        return self.store.search(
+        """What answers the question; when the whole message finds nothing clear, what its asking sentences find
+        alone, if that is clear (the rest of "¿qué es JAX? lo vi en un tutorial de Keras" only told a story)."""
+        hits = self.store.search(
             question.text,
             question.search_language,
             tokens=question.tokens,
@@ -114,6 +120,11 @@ class Composer:
             prefer_kinds=prefer_kinds,
             prefer_aspects=[*question.aspects, *prefer_aspects],
         )
+        if question.part is not None and not self.clear(hits):
+            asked = self.search(question.part, kinds=kinds, prefer_kinds=prefer_kinds, prefer_aspects=prefer_aspects)
+            if self.clear(asked):
+                return asked
+        return hits
 
     def clear(self, hits: list[Hit], threshold: float = ANSWER) -> bool:
         """Whether the best entry answers the question: confident enough, or nearly so and well ahead; never when
@@ -244,9 +255,10 @@ class Composer:
         learning…"). What names a subject the knowledge base has is never refused as out of scope: short of an
         answer, it gets the nearest questions."""
         named = question is not None and self.names_subject(question)
-        if question is not None and (named or intent in SEARCHED_SMALL_TALK):  # "thanks" is no question
+        searched = intent in SEARCHED_SMALL_TALK or (question is not None and self.is_long(question))
+        if question is not None and (named or searched):  # "thanks" is no question
             hits = self.search(question, kinds=(*ANSWERABLE, "task"))
-            threshold = ANSWER_CLEARLY if intent in SEARCHED_SMALL_TALK else ANSWER
+            threshold = ANSWER_CLEARLY if searched else ANSWER
             if self.clear(hits, threshold):
                 if hits[0].kind == "task":  # a how-to not taken for a code request: in the frameworks it names
                     return self.code(question.subjects, hits[0].aspect)
@@ -255,6 +267,9 @@ class Composer:
                 return self.answer(hits)
         with_examples = intent in ("greet", "help", "out_of_scope")
         return Answer(self.t(f"smalltalk.{intent}"), self.examples() if with_examples else [])
+
+    def is_long(self, question: Question) -> bool:
+        return len(self.store.query_terms(question.text, question.search_language, question.tokens)) >= SMALL_TALK_WORDS
 
     def names_subject(self, question: Question) -> bool:
         """Whether the question names a framework or concept the knowledge base has ("does Triton batch?")."""
@@ -279,11 +294,12 @@ class Composer:
 
     def define(self, question: Question, named: list[str]) -> Answer:
         """A definition, never code. Two subjects named ("deep learning vs machine learning"): one each, unless
-        one entry relates them and answers clearly ("¿el machine learning es parte de la IA?")."""
+        one entry relates them, or states a fact on something else than what they are, and answers clearly
+        ("¿el machine learning es parte de la IA?", "el DataLoader de pytorch que batch size tiene por defecto")."""
         hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",), prefer_aspects=DEFINING)
         both = (
             self.clear(hits)
-            and hits[0].aspect == RELATIONSHIP
+            and (hits[0].aspect == RELATIONSHIP or (hits[0].kind == "fact" and hits[0].aspect not in DEFINING))
             and self.store.about_all(hits[0].entry, question.search_language, named)
         )
         if len(named) >= 2 and not both:

@@ -97,4 +97,36 @@ def question(tracker: Tracker, carry_subjects: bool = False) -> Question:
     aspects = entity_values(tracker, "aspect")
     if not aspects and is_follow_up(tracker) and tracker.get_slot("aspect"):
         aspects = [tracker.get_slot("aspect")]
-    return Question(text, lemmas.get("language") or language(tracker), tokens, subjects, aspects)
+    search_language = lemmas.get("language") or language(tracker)
+    whole = Question(text, search_language, tokens, subjects, aspects)
+    span = asked_span(lemmas.get("tokens") or [])
+    if span is not None:
+        first, end = span
+        named = [
+            found["value"]
+            for found in message.get("entities") or []
+            if found.get("entity") in SUBJECT_ENTITIES and first <= found.get("start", -1) < end
+        ]
+        inside = [(surface, lemma) for surface, lemma, start in lemmas["tokens"] if first <= start < end]
+        kept = [pair for pair in inside if pair in tokens]  # minus the words of subject entities, as above
+        whole.part = Question(text[first:end], search_language, kept, named or subjects, aspects)
+    return whole
+
+
+def asked_span(tokens: list[list]) -> tuple[int, int] | None:
+    """Where the question is in a message of several sentences, as (start, end) characters: its sentences that end
+    in "?" ("que es jax? lo vi en un tutorial de keras"). None for one sentence, or when no sentence is asked."""
+    sentences, words, first = [], 0, 0
+    for surface, _, start in tokens:
+        if WORD.search(surface):
+            words += 1
+        if surface in ("?", "."):
+            if words:
+                sentences.append((first, start + 1, surface == "?"))
+            first, words = start + 1, 0
+    if words:
+        sentences.append((first, tokens[-1][2] + len(tokens[-1][0]), False))
+    asked = [(start, end) for start, end, is_asked in sentences if is_asked]
+    if not asked or len(asked) == len(sentences):
+        return None
+    return asked[0][0], asked[-1][1]

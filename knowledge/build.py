@@ -355,6 +355,7 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = D
     try:
         questions = index.load_questions(SOURCES_DIR / index.QUESTIONS_DIR_NAME)
         same_claims = index.load_same_claims(SOURCES_DIR / index.SAME_CLAIMS_FILE)
+        synonyms = index.load_synonyms(SOURCES_DIR / index.SYNONYMS_FILE)
         entries = index.entry_rows(rows, questions, same_claims)
     except ValueError as error:
         raise SourceError(str(error)) from error
@@ -374,7 +375,10 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = D
         session.flush()
         session.add_all(rows["reasons"] + rows["measurement_runs"])
         session.flush()
-        index.write_index(session, rows, entries, questions)
+        try:
+            index.write_index(session, rows, entries, questions, synonyms)
+        except ValueError as error:
+            raise SourceError(str(error)) from error
     engine.dispose()
     os.replace(partial, out)
     counts = {table: len(items) for table, items in rows.items()}

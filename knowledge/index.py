@@ -22,6 +22,7 @@ MIN_QUESTIONS = 3
 FIELD_LANGUAGE = "en"  # the language deep learning names things in
 QUESTIONS_DIR_NAME = "questions"
 SAME_CLAIMS_FILE = "same_claims.yml"
+SYNONYMS_FILE = "synonyms.yml"
 FTS_DDL = (
     "CREATE VIRTUAL TABLE entry_index USING fts5("
     "entry_id UNINDEXED, language UNINDEXED, questions, statement, keywords, "
@@ -51,6 +52,18 @@ def load_questions(directory: Path) -> dict[str, dict[str, list[str]]]:
                             raise ValueError(f"questions/{path.name}: '{entry_id}' has '{question}' ({lang}) twice.")
                         found[lang].append(question)
     return questions
+
+
+def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
+    """Per language, the words the knowledge base uses and the words people type for them
+    (knowledge/sources/synonyms.yml)."""
+    if not path.is_file():
+        return {}
+    found = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = set(found) - set(LANGUAGES)
+    if unknown:
+        raise ValueError(f"{SYNONYMS_FILE}: unknown language(s) {sorted(unknown)}.")
+    return {lang: {str(k): [str(w) for w in v] for k, v in (found.get(lang) or {}).items()} for lang in LANGUAGES}
 
 
 def load_same_claims(path: Path) -> list[list[str]]:
@@ -167,16 +180,28 @@ def _keywords(rows: dict[str, list], entry: models.Entry, lang: str) -> list[str
     return words
 
 
-def write_index(session: Session, rows: dict[str, list], entries: list[models.Entry], questions: dict) -> None:
-    """Fill entries, entry_questions, stop_words and the FTS5 index (inside the build's transaction)."""
+def write_index(
+    session: Session,
+    rows: dict[str, list],
+    entries: list[models.Entry],
+    questions: dict,
+    synonyms: dict[str, dict[str, list[str]]] | None = None,
+) -> None:
+    """Fill entries, entry_questions, stop_words, synonyms and the FTS5 index (inside the build's transaction)."""
     session.add_all(entries)
     stops = {lang: stop_words(lang) for lang in LANGUAGES}
     aliases = subject_aliases(rows)
     phrases = {lang: _subject_phrases(rows, lang, stops[lang]) for lang in LANGUAGES}
 
-    def indexed(text_: str, lang: str) -> list[str]:
+    def spelled(text_: str, lang: str) -> list[str]:
         """A text's words as the store reads a query's: subjects' one-word names whole, every other word stemmed."""
         return [index_word(word, lang, aliases[lang]) for word in text_terms(text_, lang, stops[lang])]
+
+    meaning = _synonym_table(synonyms or {}, spelled, aliases)
+
+    def indexed(text_: str, lang: str) -> list[str]:
+        """... and a synonym as the words it stands for, as in a query."""
+        return [term for word in spelled(text_, lang) for term in meaning[lang].get(word, [word])]
 
     asked: dict[tuple[str, str], list[str]] = {}
     for entry_id, by_language in questions.items():
@@ -200,6 +225,7 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
         "INSERT INTO entry_index (entry_id, language, questions, statement, keywords) "
         "VALUES (:entry_id, :language, :questions, :statement, :keywords)"
     )
+    used: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
         for lang in LANGUAGES:
             # The field's English names count in every language, read as this language's words: Spanish questions
@@ -217,6 +243,7 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
             said = [f" {' '.join(text_terms(t, lang, stops[lang]))} " for t in [*questions[entry.id][lang], *names]]
             named += [subject for phrase, subject in phrases[lang].items() if any(phrase in t for t in said)]
             subject_terms = [subject_term(s) for s in dict.fromkeys([*entry.subjects.split(), *named])]
+            used[lang].update(f"{questions_} {statement} {' '.join(keywords)}".split())
             session.execute(
                 insert,
                 {
@@ -227,6 +254,33 @@ def write_index(session: Session, rows: dict[str, list], entries: list[models.En
                     "keywords": " ".join(subject_terms + keywords),
                 },
             )
+    for lang, table in meaning.items():
+        for term, means in table.items():
+            missing = [word for word in means if word not in used[lang]]
+            if missing:
+                raise ValueError(f"{SYNONYMS_FILE}: '{term}' ({lang}) stands for {missing}, which the index never uses")
+            session.add(models.Synonym(language=lang, term=term, means=" ".join(means)))
+
+
+def _synonym_table(
+    synonyms: dict[str, dict[str, list[str]]], spelled, aliases: dict[str, dict[str, str]]
+) -> dict[str, dict[str, list[str]]]:
+    """Per language, each typed word as the one index term it is -> the index terms of the words it stands for.
+    A synonym must be one word, other than what it stands for, stand for one thing, and not be a subject's name
+    (a name already finds its subject)."""
+    table: dict[str, dict[str, list[str]]] = {lang: {} for lang in LANGUAGES}
+    for lang, by_meaning in synonyms.items():
+        for meant, words in by_meaning.items():
+            means = spelled(meant, lang)
+            for word in words:
+                term = spelled(word, lang)
+                if len(term) != 1 or term == means or term[0] in aliases[lang]:
+                    raise ValueError(
+                        f"{SYNONYMS_FILE}: '{word}' ({lang}) is not one word other than '{meant}', or names a subject."
+                    )
+                if table[lang].setdefault(term[0], means) != means:
+                    raise ValueError(f"{SYNONYMS_FILE}: '{word}' ({lang}) stands for two things.")
+    return table
 
 
 def _subject_phrases(rows: dict[str, list], lang: str, stop: frozenset[str]) -> dict[str, str]:

@@ -173,6 +173,16 @@ class StopWord(Base):
     word = Column(String, primary_key=True)
 
 
+class Synonym(Base):
+    """A word people type for words the knowledge base uses ("diff" for "difference", "celular" for "móvil"), as
+    index terms: a query holding `term` is searched with `means` instead (knowledge/sources/synonyms.yml)."""
+
+    __tablename__ = "synonyms"
+    language = Column(String(2), primary_key=True)
+    term = Column(String, primary_key=True)
+    means = Column(String, nullable=False)
+
+
 class CommonWord(Base):
     """How common a word stem is in the language at large (the log probability of its most frequent form in
     spacy-lookups-data's `lexeme_prob` table), for stems down to COMMON_WORD_FLOOR (knowledge/text.py). A word the

@@ -311,6 +311,9 @@ class KnowledgeStore:
                 select(models.CommonWord.language, models.CommonWord.stem, models.CommonWord.log_prob)
             ):
                 self._common[lang][key] = log_prob
+            self._synonyms: dict[str, dict[str, list[str]]] = defaultdict(dict)
+            for row in session.scalars(select(models.Synonym)):
+                self._synonyms[row.language][row.term] = row.means.split()
             rows = session.execute(text("SELECT rowid, entry_id, language FROM entry_index")).all()
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
             self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -373,7 +376,13 @@ class KnowledgeStore:
         Without `tokens` (surface, lemma pairs from the NLU) the text is lemmatised here, which loads spaCy."""
         stop = self._stop.get(lang, frozenset())
         found = terms(tokens, stop) if tokens is not None else text_terms(text_, lang, stop)
-        return self._with_subjects([self._spelled(word, lang) for word in found], lang, subjects)
+        return self._with_subjects([term for word in found for term in self._meant(word, lang)], lang, subjects)
+
+    def _meant(self, word: str, lang: str) -> list[str]:
+        """A word's index terms: the words it stands for when it is a synonym ("diff" -> "difference";
+        knowledge/sources/synonyms.yml; the index reads its texts the same way), else the word as spelled."""
+        stemmed = index_word(word, lang, self._aliases[lang])
+        return self._synonyms[lang].get(stemmed) or [self._spelled(word, lang)]
 
     def _spelled(self, word: str, lang: str) -> str:
         """A word as the index holds it: a subject's one-word name whole, any other word stemmed; a stem the

@@ -75,7 +75,7 @@ KEEP = {
 # requests with their pronoun attached, which the lemma tables leave whole ("enséñame un bucle de entrenamiento"):
 # spaCy's lists lack them, and such a rare form weighed more than what the question is about.
 FILLERS = {
-    "en": set("exactly actually basically simply precisely briefly hi hey hello pls plz".split()),
+    "en": set("exactly actually basically simply precisely briefly hi hey hello pls plz eli5".split()),
     "es": set(
         "exactamente realmente basicamente simplemente precisamente concretamente brevemente favor porfa porfavor "
         "hola oye ensename muestrame pasame dame dime explicame cuentame ayudame".split()

@@ -603,3 +603,13 @@ def test_which_one_is_faster_after_a_comparison_compares_the_same_pair_on_speed(
     entries = [event["value"] for event in events if event.get("name") == "answer_entries"][0]
     assert actions.store().entry(entries[0]).kind == "comparison"
     assert set(actions.store().entry(entries[0]).subjects) == {"pytorch", "tensorflow"}
+
+
+# --- 2026-11-30, second round --------------------------------------------------------------------------------------
+def test_a_question_followed_by_a_story_is_answered_from_the_sentence_that_asks():
+    text = "que es jax? lo vi en un tutorial de keras"
+    jax, keras = text.index("jax"), text.index("keras")
+    named = [entity("concept", "jax", jax, jax + 3), entity("framework", "keras", keras, keras + 5)]
+    _, events = run(actions.Define, tracker("ask_definition", text, named, lang="es"))
+    entries = [event["value"] for event in events if event.get("name") == "answer_entries"][0]
+    assert entries and actions.store().entry(entries[0]).subjects == ("jax",)  # JAX defined, not Keras too

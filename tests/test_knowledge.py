@@ -217,6 +217,37 @@ def test_builder_rejects_a_same_claim_group_naming_an_unknown_entry(tmp_path, mo
         builder.build(tmp_path / "kb.sqlite")
 
 
+def test_a_word_people_type_for_one_the_knowledge_base_uses_finds_what_that_word_finds(store):
+    """synonyms.yml: "diff" is searched as "difference", "celulares" as "móviles"; without it neither is a word the
+    index knows, and the question weighs on it and finds nothing."""
+    assert store.query_terms("keras vs tensorflow whats the diff", "en") == store.query_terms(
+        "keras vs tensorflow whats the difference", "en"
+    )
+    hits = store.search("pytorch tiene algo como tflite para celulares?", "es")
+    assert hits[0].entry in {"pytorch-executorch", "task:export_litert"} and hits[0].has_key
+    assert "pytorch-executorch" in [hit.entry for hit in hits[:2]]
+
+
+@pytest.mark.parametrize(
+    ("synonyms", "refused"),
+    [
+        ("en:\n  difference: [diff, disparity]\n  gap: [diff]\n", "two things"),  # one word, two meanings
+        ("en:\n  difference: [big diff]\n", "not one word"),
+        ("en:\n  fine-tune: [finetune]\n", "names a subject"),  # a subject's alias already finds it
+        ("en:\n  zyzzyva: [zz]\n", "never uses"),  # could never help a search
+    ],
+)
+def test_builder_rejects_a_synonym_that_is_not_one_word_for_one_thing_the_index_uses(
+    tmp_path, monkeypatch, synonyms, refused
+):
+    sources = tmp_path / "sources"
+    shutil.copytree(builder.SOURCES_DIR, sources)
+    (sources / "synonyms.yml").write_text(synonyms, encoding="utf-8")
+    monkeypatch.setattr(builder, "SOURCES_DIR", sources)
+    with pytest.raises(builder.SourceError, match=refused):
+        builder.build(tmp_path / "kb.sqlite")
+
+
 def test_the_action_server_refuses_to_start_without_a_knowledge_base_and_says_how_to_build_it(tmp_path):
     import os
     import subprocess

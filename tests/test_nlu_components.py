@@ -95,6 +95,26 @@ def test_function_words_decide_an_unsure_language(text, expected):
     assert function_word_vote(text, ["en", "es"]) == expected
 
 
+def test_an_unsure_message_of_names_only_has_no_language_guess():
+    """The character model leans one way or the other on "pytorch vs tensorflow?"; with no little word to decide,
+    the detector makes no guess, so the reply keeps the conversation's language or the default."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from bot.nlu.language import LanguageDetector
+
+    model = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4)), LogisticRegression())
+    model.fit(
+        ["what is the best one", "how do i train it", "que es lo mejor", "como lo entreno"], ["en", "en", "es", "es"]
+    )
+    detector = LanguageDetector(LanguageDetector.get_default_config(), None, None, model)
+    lang, confidence = detector._detect("pytorch vs tensorflow?")
+    assert confidence < LanguageDetector.get_default_config()["threshold"]
+    assert lang is None
+    assert detector._detect("tensorflow o pytorch, cual es mejor?")[0] == "es"
+
+
 def _validate_pipeline(without: str | None = None) -> None:
     """Rasa's own check of a training graph, on config.yml with one component left out."""
     import yaml

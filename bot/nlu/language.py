@@ -126,14 +126,16 @@ class LanguageDetector(GraphComponent):
     def _detect(self, text: str) -> tuple[str | None, float]:
         """The most likely language and its probability (None, 0.0 for an empty message). When the character
         model is unsure, the little words decide the guess: "triton hace batching dinamico?" is mostly English
-        technical words, and "hace" says it is Spanish."""
+        technical words, and "hace" says it is Spanish. When they say nothing either ("pytorch vs tensorflow?",
+        "jax?": names only), there is no guess, and the reply keeps the conversation's language or the default:
+        the unsure model's lean on names is noise (it answered that first message in Spanish)."""
         if self._model is None or not text.strip() or text.startswith(INTENT_MESSAGE_PREFIX):
             return None, 0.0
         probabilities = self._model.predict_proba([text.lower()])[0]
         best = int(probabilities.argmax())
         lang, confidence = str(self._model.classes_[best]), float(probabilities[best])
         if confidence < self._threshold:
-            lang = function_word_vote(text, [str(c) for c in self._model.classes_]) or lang
+            lang = function_word_vote(text, [str(c) for c in self._model.classes_])
         return lang, confidence
 
 
