@@ -312,6 +312,7 @@ class Composer:
                     entries.append(hits[0].entry)
             if parts:
                 return Answer("\n\n".join(parts), [], entries)
+        hits = self._with_overview_first(hits)
         answer = self.answer(hits)
         if answer.entries and hits[0].kind == "fact" and self.store.is_framework(hits[0].subjects[0]):
             framework = hits[0].subjects[0]  # "What is PyTorch?" -> offer its code
@@ -321,6 +322,18 @@ class Composer:
             }
             answer.buttons = [button, *answer.buttons][:MAX_RELATED]
         return answer
+
+    def _with_overview_first(self, hits: list[Hit]) -> list[Hit]:
+        """A subject's definition that answers "what is X" comes as X's short overview, which opens with that very
+        definition and adds where X comes from and how it relates to the rest (one or two lines)."""
+        if not self.clear(hits) or hits[0].kind != "fact" or hits[0].aspect != "definition":
+            return hits
+        subject = hits[0].subjects[0]
+        overview = next((hit for hit in hits if hit.entry == f"about:{subject}"), None)
+        opens = [claim.id for claim in self.overview_claims(subject)[:1]] == [hits[0].entry]
+        if overview is None or not opens:
+            return hits
+        return [overview, *(hit for hit in hits if hit is not overview)]
 
     def fact(self, question: Question) -> Answer:
         """A fact; about two frameworks named at once ("do pytorch and tensorflow run on windows?"), their
