@@ -126,11 +126,17 @@ class Composer:
                 return asked
         return hits
 
+    @staticmethod
+    def refused(hit: Hit) -> bool:
+        """Whether an entry is never the answer, only offered: it mentions what the question is most about only in
+        passing ("what is TensorRT?" is not answered by what Triton is), or lacks a specific word that weighs much."""
+        return hit.key_in_passing or hit.missing >= MISSING
+
     def clear(self, hits: list[Hit], threshold: float = ANSWER) -> bool:
         """Whether the best entry answers the question: confident enough, or nearly so and well ahead; never when
         it only mentions what the question is most about ("what is TensorRT?" is not answered by what Triton is,
         though Triton's statement names TensorRT)."""
-        if not hits or hits[0].key_in_passing or hits[0].missing >= MISSING:
+        if not hits or self.refused(hits[0]):
             return False
         top = hits[0].confidence
         if top >= threshold:

@@ -482,6 +482,7 @@ class KnowledgeStore:
         total = sum(weights.values())
         specific = {term: weight / total for term, weight in weights.items() if self._specific(term, lang)}
         key = max(weights, key=weights.__getitem__)
+        strict = key in named or bool(named & {subject_term(f) for f in self.frameworks()})
         best_rank = ranked[0][1] or -1.0
         allowed = set(kinds) if kinds is not None else None
         prefer_kinds, prefer_aspects = set(prefer_kinds), set(prefer_aspects)
@@ -495,8 +496,11 @@ class KnowledgeStore:
             question, closeness = self._closest_question(entry_id, lang, weights)
             confidence = COVERED_SHARE * covered + (1 - COVERED_SHARE) * closeness
             own = {subject_term(s) for s in info.subjects}
-            if named and not named & own:
-                confidence *= OTHER_SUBJECT  # about another subject than the one asked about
+            # About another subject than the one asked about, unless the subjects named are concepts and it is asked
+            # with what the question is most about ("por qué se entrenan las redes neuronales en GPU y no en la CPU":
+            # GPUs, not neural networks). A framework named always counts: torch.no_grad is not jax.grad.
+            if named and not named & own and (strict or key not in self._asked[(entry_id, lang)]):
+                confidence *= OTHER_SUBJECT
             about = sum(weight for term, weight in weights.items() if term in self._keyword_terms[(entry_id, lang)])
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
