@@ -16,7 +16,16 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge import models
-from knowledge.text import LANGUAGES, common_words, fold, fold_phrase, index_word, stop_words, text_terms
+from knowledge.text import (
+    LANGUAGES,
+    common_words,
+    fold,
+    fold_phrase,
+    index_word,
+    name_stems,
+    stop_words,
+    text_terms,
+)
 
 MIN_QUESTIONS = 3
 FIELD_LANGUAGE = "en"  # the language deep learning names things in
@@ -191,11 +200,12 @@ def write_index(
     session.add_all(entries)
     stops = {lang: stop_words(lang) for lang in LANGUAGES}
     aliases = subject_aliases(rows)
+    stems = {lang: name_stems(aliases[lang], lang) for lang in LANGUAGES}
     phrases = {lang: _subject_phrases(rows, lang, stops[lang]) for lang in LANGUAGES}
 
     def spelled(text_: str, lang: str) -> list[str]:
         """A text's words as the store reads a query's: subjects' one-word names whole, every other word stemmed."""
-        return [index_word(word, lang, aliases[lang]) for word in text_terms(text_, lang, stops[lang])]
+        return [index_word(word, lang, aliases[lang], stems[lang]) for word in text_terms(text_, lang, stops[lang])]
 
     meaning = _synonym_table(synonyms or {}, spelled, aliases)
 

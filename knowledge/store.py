@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from knowledge import models
 from knowledge.index import subject_term
 from knowledge.paths import database_url
-from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, index_word, terms, text_terms
+from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, index_word, name_stems, terms, text_terms
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
 # Search: the confidence of a match is COVERED_SHARE times the weighted share of the question's words the entry
@@ -340,6 +340,7 @@ class KnowledgeStore:
             if " " not in phrase.strip():
                 for target in LANGUAGES if lang == "*" else (lang,):
                     self._aliases[target][fold(phrase.strip())] = value
+        self._name_stems = {lang: name_stems(self._aliases[lang], lang) for lang in LANGUAGES}
         for row in asked:
             words = self._with_subjects(row.terms.split(), row.language, ())
             self._questions[(row.entry_id, row.language)].append((row.text, frozenset(words)))
@@ -381,7 +382,7 @@ class KnowledgeStore:
     def _meant(self, word: str, lang: str) -> list[str]:
         """A word's index terms: the words it stands for when it is a synonym ("diff" -> "difference";
         knowledge/sources/synonyms.yml; the index reads its texts the same way), else the word as spelled."""
-        stemmed = index_word(word, lang, self._aliases[lang])
+        stemmed = index_word(word, lang, self._aliases[lang], self._name_stems[lang])
         return self._synonyms[lang].get(stemmed) or [self._spelled(word, lang)]
 
     def _spelled(self, word: str, lang: str) -> str:
@@ -389,7 +390,7 @@ class KnowledgeStore:
         knowledge base never uses as the known one it is a typo of ("framwork" -> "framework", "pytroch" ->
         "pytorch"), when one is close enough (one edit, else TYPO_SIMILARITY)."""
         names = self._aliases[lang]
-        stemmed = index_word(word, lang, names)
+        stemmed = index_word(word, lang, names, self._name_stems[lang])
         if word in names or len(stemmed) < TYPO_MIN_LENGTH or not word.isalpha() or stemmed in self._df[lang]:
             return stemmed
         key = (stemmed, lang)

@@ -12,7 +12,7 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ DEFAULT_LANGUAGE = "en"
 STEMMERS = {"en": "english", "es": "spanish"}  # Snowball's name for each language
 NAME_TYPO_SWAP = 5  # name_typo: a name this long or longer is read through two swapped letters
 NAME_TYPO_EDIT = 7  # ... and this long or longer through one wrong, missing or extra letter
+NAME_STEM = 8  # name_stems: a name's stem this long or longer says the name in any form of the word
 COMMON_WORD_FLOOR = -13.5  # log probability: rarer words than this count as rare (common_words)
 
 
@@ -153,12 +154,29 @@ def stem(word: str, lang: str) -> str:
     return _stemmer(lang).stemWord(word)
 
 
-def index_word(word: str, lang: str, names: Collection[str]) -> str:
+def index_word(word: str, lang: str, names: Collection[str], named_stems: Mapping[str, str] | None = None) -> str:
     """A word as the question index holds it, in the index and in a query alike: a subject's one-word name (in
-    `names`) whole, also when mistyped (`name_typo`), any other word stemmed."""
+    `names`) whole, also when mistyped (`name_typo`) or in another form of the same stem (`named_stems`:
+    "sobreajustar" is the name "sobreajuste"), any other word stemmed."""
     if word in names:
         return word
-    return name_typo(word, names) or stem(word, lang)
+    typo = name_typo(word, names)
+    if typo:
+        return typo
+    stemmed = stem(word, lang)
+    return (named_stems or {}).get(stemmed, stemmed)
+
+
+def name_stems(names: Collection[str], lang: str) -> dict[str, str]:
+    """The stems of one-word names that are long enough (NAME_STEM letters) to say the name, each to the name:
+    "sobreajustar" is "sobreajuste", "backpropagating" is "backpropagation"; "regular" is not "regularization" (its
+    stem "regular" is too short to tell)."""
+    found: dict[str, str] = {}
+    for name in sorted(names):
+        stemmed = stem(name, lang)
+        if len(stemmed) >= NAME_STEM and name.isalpha():
+            found.setdefault(stemmed, name)
+    return found
 
 
 def name_typo(word: str, names: Collection[str]) -> str | None:

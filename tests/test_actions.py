@@ -616,3 +616,19 @@ def test_a_question_followed_by_a_story_is_answered_from_the_sentence_that_asks(
     _, events = run(actions.Define, tracker("ask_definition", text, named, lang="es"))
     entries = [event["value"] for event in events if event.get("name") == "answer_entries"][0]
     assert entries and actions.store().entry(entries[0]).subjects == ("jax",)  # JAX defined, not Keras too
+
+
+def test_a_long_message_taken_for_a_greeting_is_answered_when_the_knowledge_base_answers_it_clearly():
+    text = "my training loss keeps going down but validation loss goes up, what's happening"
+    _, events = run(actions.SmallTalk, tracker("greet", text))
+    entries = [event["value"] for event in events if event.get("name") == "answer_entries"][0]
+    assert entries and actions.store().entry(entries[0]).subjects == ("overfitting",)
+    messages, events = run(actions.SmallTalk, tracker("greet", "hi there, how are you doing today my friend"))
+    assert text_of(messages) == table("en")["smalltalk"]["greet"]
+
+
+def test_a_definition_question_naming_two_subjects_gets_the_fact_on_both_when_it_answers_clearly():
+    text = "el DataLoader de pytorch que batch size tiene por defecto"
+    named = [entity("framework", "pytorch", 14, 21), entity("concept", "batch", 26, 31)]
+    _, events = run(actions.Define, tracker("ask_definition", text, named, lang="es"))
+    assert SlotSet("answer_entries", ["batch-size-pytorch"]) in events  # not PyTorch's definition first

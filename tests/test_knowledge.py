@@ -201,6 +201,21 @@ def test_a_name_with_two_letters_swapped_is_read_as_the_name_and_a_short_one_onl
     assert index_word("max", "en", names) == "max"
 
 
+def test_another_form_of_a_long_name_is_the_name_and_a_short_stem_is_not():
+    from knowledge.text import name_stems
+
+    names = {"sobreajuste": "overfitting", "regularization": "regularization", "activation": "activation_function"}
+    stems = name_stems(names, "es") | name_stems(names, "en")
+    assert index_word("sobreajustar", "es", names, stems) == "sobreajuste"
+    assert index_word("regular", "en", names, stems) != "regularization"  # the stem "regular" is too short to tell
+    assert index_word("active", "en", names, stems) != "activation"
+
+
+def test_a_spanish_verb_finds_the_entry_that_names_its_noun(store):
+    hits = store.search("como funciona el dropout para no sobreajustar", "es")
+    assert hits[0].entry == "overfitting-dropout" and hits[0].missing == 0
+
+
 def test_entries_that_state_one_claim_share_their_chain_and_their_updates_join_it(store):
     fact, comparison = store.entry("keras-speed"), store.entry("cmp-keras-pytorch-speed")
     assert fact.chain == comparison.chain
