@@ -107,11 +107,34 @@ class Composer:
 
     # --- answers found by search ---------------------------------------------------------------
     def search(
-        self, question: Question, *, kinds: Iterable[str], prefer_kinds: Iterable[str] = (), prefer_aspects=()
+        self,
+        question: Question,
+        *,
+        kinds: Iterable[str],
+        prefer_kinds: Iterable[str] = (),
+        prefer_aspects=(),
+        asked_first: bool = False,
     ) -> list[Hit]:
-        """What answers the question; when the whole message finds nothing clear, what its asking sentences find
-        alone, if that is clear (the rest of "¿qué es JAX? lo vi en un tutorial de Keras" only told a story)."""
-        hits = self.store.search(
+        """What answers the question. In a message that asks in one sentence and tells in another, what the asking
+        sentences find alone, when that is clear: if the whole message finds nothing clear, or first with
+        `asked_first` (a definition: "¿qué es JAX? lo vi en un tutorial de Keras" asks what JAX is, and the rest only
+        tells a story). Else what the whole message finds: "tengo una gráfica intel. ¿qué versión de pytorch
+        instalo?" needs what it told."""
+        whole: list[Hit] | None = None
+        if question.part is not None and not asked_first:
+            whole = self._search(question, kinds, prefer_kinds, prefer_aspects)
+            if self.clear(whole):
+                return whole
+        if question.part is not None:
+            asked = self._search(question.part, kinds, prefer_kinds, prefer_aspects)
+            if self.clear(asked):
+                return asked
+        return whole if whole is not None else self._search(question, kinds, prefer_kinds, prefer_aspects)
+
+    def _search(
+        self, question: Question, kinds: Iterable[str], prefer_kinds: Iterable[str], prefer_aspects
+    ) -> list[Hit]:
+        return self.store.search(
             question.text,
             question.search_language,
             tokens=question.tokens,
@@ -120,11 +143,6 @@ class Composer:
             prefer_kinds=prefer_kinds,
             prefer_aspects=[*question.aspects, *prefer_aspects],
         )
-        if question.part is not None and not self.clear(hits):
-            asked = self.search(question.part, kinds=kinds, prefer_kinds=prefer_kinds, prefer_aspects=prefer_aspects)
-            if self.clear(asked):
-                return asked
-        return hits
 
     @staticmethod
     def refused(hit: Hit) -> bool:
@@ -302,7 +320,9 @@ class Composer:
         """A definition, never code. Two subjects named ("deep learning vs machine learning"): one each, unless
         one entry relates them, or states a fact on something else than what they are, and answers clearly
         ("¿el machine learning es parte de la IA?", "el DataLoader de pytorch que batch size tiene por defecto")."""
-        hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",), prefer_aspects=DEFINING)
+        hits = self.search(
+            question, kinds=ANSWERABLE, prefer_kinds=("fact",), prefer_aspects=DEFINING, asked_first=True
+        )
         both = (
             self.clear(hits)
             and (hits[0].aspect == RELATIONSHIP or (hits[0].kind == "fact" and hits[0].aspect not in DEFINING))
@@ -499,6 +519,9 @@ class Composer:
             )
             if specific and not told:
                 return self.answer(hits, threshold=threshold)  # "which GPU should I buy?": no choice we know of
+        by_level = self.store.rules_by_level(goal, self.lang) if goal and not experience else []
+        if len({rule.framework for rule in by_level}) > 1:  # "quiero conseguir curro en la industria": it depends
+            return self._advice_by_level(goal, by_level)
         found = self.store.recommend(experience, goal, self.lang)
         if found is None:
             return Answer(self.t("recommend.none"))
@@ -514,6 +537,19 @@ class Composer:
         answer = Answer(text, [], [found.id])
         rule = self.store.recommendation_rule(found.id)
         answer.buttons = self._tailoring(experience or rule[0], goal or rule[1], answer)
+        return answer
+
+    def _advice_by_level(self, goal: str, rules: list) -> Answer:
+        """A goal whose advice depends on experience, with none known: each level's advice, then the levels to
+        choose from (never "if you have no particular goal yet" to someone who just said theirs)."""
+        levels = self.t.raw("values.experience")
+        lines = [self.t("recommend.by_level", goal=self.t.raw("values.goal").get(goal, goal))]
+        for rule in rules:
+            who = self.store.recommendation_rule(rule.id)[0]
+            lines.append(f"- **{levels.get(who, who)}**: {rule.text} _({self._cite_source(rule.source)})_")
+        answer = Answer("\n".join(lines), [], [rule.id for rule in rules])
+        answer.text += "\n\n" + self.t("answer.tailor_experience")
+        answer.buttons = self._value_buttons("experience")
         return answer
 
     def _tailoring(self, experience: str, goal: str, answer: Answer) -> list[dict[str, str]]:

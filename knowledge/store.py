@@ -22,6 +22,7 @@ from knowledge.paths import database_url
 from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, index_word, name_stems, terms, text_terms
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
+LEVELS = ("beginner", "intermediate", "experienced")
 # Search: the confidence of a match is COVERED_SHARE times the weighted share of the question's words the entry
 # has, plus the rest times how close its nearest question is; a word the knowledge base never uses weighs about
 # UNKNOWN_WORD times as much as its rarest word (it may be what the question is really about); an entry about
@@ -563,6 +564,16 @@ class KnowledgeStore:
         with Session(self._engine) as session:
             row = session.get(models.Recommendation, entry_id)
             return (row.experience, row.goal) if row is not None else None
+
+    def rules_by_level(self, goal: str, lang: str) -> list[Recommendation]:
+        """The rules for a goal at each experience level (none when the goal has a rule for any level), in the
+        order of LEVELS."""
+        with Session(self._engine) as session:
+            rows = list(session.scalars(select(models.Recommendation).where(models.Recommendation.goal == goal)))
+            if any(row.experience == ANY for row in rows):
+                return []
+            rows.sort(key=lambda row: LEVELS.index(row.experience) if row.experience in LEVELS else len(LEVELS))
+            return [self._recommendation(session, row, lang) for row in rows]
 
     def rules_for_goal(self, goal: str) -> set[str]:
         """The frameworks the rules for a goal recommend, whatever the experience."""

@@ -632,3 +632,12 @@ def test_a_definition_question_naming_two_subjects_gets_the_fact_on_both_when_it
     named = [entity("framework", "pytorch", 14, 21), entity("concept", "batch", 26, 31)]
     _, events = run(actions.Define, tracker("ask_definition", text, named, lang="es"))
     assert SlotSet("answer_entries", ["batch-size-pytorch"]) in events  # not PyTorch's definition first
+
+
+def test_a_goal_whose_advice_depends_on_experience_gets_each_levels_advice_when_the_level_is_unknown():
+    text = "quiero conseguir trabajo en la industria, que framework aprendo"
+    messages, events = run(actions.Recommend, tracker("recommend", text, lang="es", goal="industry_job"))
+    entries = [event["value"] for event in events if event.get("name") == "answer_entries"][0]
+    assert len(entries) >= 2 and all(entry.startswith("rec-") for entry in entries)
+    assert "objetivo concreto" not in text_of(messages)  # not the advice for who has no goal yet
+    assert [button["title"] for button in messages[0]["buttons"]][0] == "Principiante"
