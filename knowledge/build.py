@@ -376,7 +376,8 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = D
         session.add_all(rows["reasons"] + rows["measurement_runs"])
         session.flush()
         try:
-            index.write_index(session, rows, entries, questions, synonyms)
+            unshown = index.searched_only(SOURCES_DIR / index.QUESTIONS_DIR_NAME)
+            index.write_index(session, rows, entries, questions, synonyms, unshown)
         except ValueError as error:
             raise SourceError(str(error)) from error
     engine.dispose()

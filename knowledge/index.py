@@ -63,6 +63,17 @@ def load_questions(directory: Path) -> dict[str, dict[str, list[str]]]:
     return questions
 
 
+def searched_only(directory: Path) -> set[tuple[str, str, str]]:
+    """(entry, language, question) of the informal phrasings (files named *_informal_*): they help the search find
+    the entry, and are never offered as a button ("q", "curro" are how people type, not how the bot talks)."""
+    found = set()
+    for path in sorted(directory.glob("*_informal_*.yml")):
+        for entry_id, by_language in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            for lang in LANGUAGES:
+                found.update((entry_id, lang, str(q).strip()) for q in by_language.get(lang) or [])
+    return found
+
+
 def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
     """Per language, the words the knowledge base uses and the words people type for them
     (knowledge/sources/synonyms.yml)."""
@@ -195,6 +206,7 @@ def write_index(
     entries: list[models.Entry],
     questions: dict,
     synonyms: dict[str, dict[str, list[str]]] | None = None,
+    unshown: set[tuple[str, str, str]] = frozenset(),
 ) -> None:
     """Fill entries, entry_questions, stop_words, synonyms and the FTS5 index (inside the build's transaction)."""
     session.add_all(entries)
@@ -220,7 +232,12 @@ def write_index(
             for position, (question, terms) in enumerate(zip(texts, asked[(entry_id, lang)], strict=True)):
                 session.add(
                     models.EntryQuestion(
-                        entry_id=entry_id, language=lang, position=position, text=question, terms=terms
+                        entry_id=entry_id,
+                        language=lang,
+                        position=position,
+                        text=question,
+                        terms=terms,
+                        shown=(entry_id, lang, question) not in unshown,
                     )
                 )
     for lang, words in stops.items():

@@ -163,6 +163,7 @@ class EntryQuestion(Base):
     position = Column(Integer, primary_key=True)
     text = Column(Text, nullable=False)
     terms = Column(Text, nullable=False)  # its index terms, space-separated
+    shown = Column(Boolean, nullable=False, default=True)  # offered as a button (informal phrasings are only searched)
 
 
 class StopWord(Base):

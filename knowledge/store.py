@@ -342,6 +342,7 @@ class KnowledgeStore:
                 for target in LANGUAGES if lang == "*" else (lang,):
                     self._aliases[target][fold(phrase.strip())] = value
         self._name_stems = {lang: name_stems(self._aliases[lang], lang) for lang in LANGUAGES}
+        self._shown = {(row.entry_id, row.language, row.text) for row in asked if row.shown}
         for row in asked:
             words = self._with_subjects(row.terms.split(), row.language, ())
             self._questions[(row.entry_id, row.language)].append((row.text, frozenset(words)))
@@ -369,7 +370,9 @@ class KnowledgeStore:
         return all(subject_term(s) in self._terms[(entry_id, lang)] for s in subjects)
 
     def questions(self, entry_id: str, lang: str) -> list[str]:
-        return [question for question, _ in self._questions.get((entry_id, lang), [])]
+        """The entry's questions that may be offered as buttons (not the informal phrasings, only searched)."""
+        found = self._questions.get((entry_id, lang), [])
+        return [question for question, _ in found if (entry_id, lang, question) in self._shown]
 
     def query_terms(
         self, text_: str, lang: str, tokens: Iterable[tuple[str, str]] | None = None, subjects: Iterable[str] = ()

@@ -275,3 +275,14 @@ def test_the_action_server_refuses_to_start_without_a_knowledge_base_and_says_ho
     assert started.returncode == 1
     assert started.stderr.strip().endswith("run `make kb` to build it.")
     assert started.stderr.startswith("Action server not started: ")
+
+
+def test_informal_phrasings_find_their_entry_and_are_never_offered_as_buttons(store):
+    from knowledge.index import QUESTIONS_DIR_NAME, searched_only
+
+    informal = searched_only(builder.SOURCES_DIR / QUESTIONS_DIR_NAME)
+    assert informal  # the *_informal_* files hold some
+    entry, lang, question = sorted(informal)[0]
+    assert question not in store.questions(entry, lang)
+    assert store.questions(entry, lang)  # its other questions are still offered
+    assert entry in [hit.entry for hit in store.search(question, lang)]
