@@ -147,8 +147,9 @@ class Composer:
     @staticmethod
     def refused(hit: Hit) -> bool:
         """Whether an entry is never the answer, only offered: it mentions what the question is most about only in
-        passing ("what is TensorRT?" is not answered by what Triton is), or lacks a specific word that weighs much."""
-        return hit.key_in_passing or hit.missing >= MISSING
+        passing ("what is TensorRT?" is not answered by what Triton is), lacks a specific word that weighs much, or
+        gives no number where one is asked for ("how many models are on the Hugging Face Hub?")."""
+        return hit.key_in_passing or hit.missing >= MISSING or hit.no_number
 
     def clear(self, hits: list[Hit], threshold: float = ANSWER) -> bool:
         """Whether the best entry answers the question: confident enough, or nearly so and well ahead; never when

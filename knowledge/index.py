@@ -32,6 +32,7 @@ FIELD_LANGUAGE = "en"  # the language deep learning names things in
 QUESTIONS_DIR_NAME = "questions"
 SAME_CLAIMS_FILE = "same_claims.yml"
 SYNONYMS_FILE = "synonyms.yml"
+NUMBER_QUESTIONS_FILE = "number_questions.yml"
 FTS_DDL = (
     "CREATE VIRTUAL TABLE entry_index USING fts5("
     "entry_id UNINDEXED, language UNINDEXED, questions, statement, keywords, "
@@ -83,7 +84,33 @@ def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
     unknown = set(found) - set(LANGUAGES)
     if unknown:
         raise ValueError(f"{SYNONYMS_FILE}: unknown language(s) {sorted(unknown)}.")
-    return {lang: {str(k): [str(w) for w in v] for k, v in (found.get(lang) or {}).items()} for lang in LANGUAGES}
+    table: dict[str, dict[str, list[str]]] = {}
+    for lang in LANGUAGES:
+        by_meaning = found.get(lang) or {}
+        if not isinstance(by_meaning, dict):
+            raise ValueError(f"{SYNONYMS_FILE}: '{lang}' must map each word to the list of words people type for it.")
+        for meant, words in by_meaning.items():
+            if not isinstance(words, list) or not words:
+                raise ValueError(f"{SYNONYMS_FILE}: '{meant}' ({lang}) needs a list of the words people type for it.")
+        table[lang] = {str(k): [str(w) for w in v] for k, v in by_meaning.items()}
+    return table
+
+
+def load_number_phrases(path: Path) -> dict[str, dict[str, list[str]]]:
+    """Per language, the phrases that ask for a number (`asks`) and the longer ones holding them that do not
+    (`not`), folded (knowledge/sources/number_questions.yml)."""
+    if not path.is_file():
+        return {}
+    found = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = set(found) - set(LANGUAGES)
+    if unknown:
+        raise ValueError(f"{NUMBER_QUESTIONS_FILE}: unknown language(s) {sorted(unknown)}.")
+    table: dict[str, dict[str, list[str]]] = {}
+    for lang, lists in found.items():
+        if not isinstance(lists, dict) or set(lists) - {"asks", "not"} or not isinstance(lists.get("asks"), list):
+            raise ValueError(f"{NUMBER_QUESTIONS_FILE}: '{lang}' needs a list `asks` (and may have a list `not`).")
+        table[lang] = {key: [fold_phrase(str(p)) for p in lists.get(key) or []] for key in ("asks", "not")}
+    return table
 
 
 def load_same_claims(path: Path) -> list[list[str]]:
@@ -207,9 +234,14 @@ def write_index(
     questions: dict,
     synonyms: dict[str, dict[str, list[str]]] | None = None,
     unshown: set[tuple[str, str, str]] = frozenset(),
+    number_phrases: dict[str, dict[str, list[str]]] | None = None,
 ) -> None:
-    """Fill entries, entry_questions, stop_words, synonyms and the FTS5 index (inside the build's transaction)."""
+    """Fill entries, entry_questions, stop_words, synonyms, number phrases and the FTS5 index (inside the build's
+    transaction)."""
     session.add_all(entries)
+    for lang, lists in (number_phrases or {}).items():
+        phrases = {phrase: False for phrase in lists["not"]} | {phrase: True for phrase in lists["asks"]}
+        session.add_all(models.NumberPhrase(language=lang, phrase=p, asks=asks) for p, asks in phrases.items())
     stops = {lang: stop_words(lang) for lang in LANGUAGES}
     aliases = subject_aliases(rows)
     stems = {lang: name_stems(aliases[lang], lang) for lang in LANGUAGES}

@@ -184,6 +184,16 @@ class Synonym(Base):
     means = Column(String, nullable=False)
 
 
+class NumberPhrase(Base):
+    """A phrase that asks for a number ("how many", "cuánto"), or, with `asks` false, a longer one holding it that
+    asks something else ("how much faster"), folded (knowledge/sources/number_questions.yml)."""
+
+    __tablename__ = "number_phrases"
+    language = Column(String(2), primary_key=True)
+    phrase = Column(String, primary_key=True)
+    asks = Column(Boolean, nullable=False)
+
+
 class CommonWord(Base):
     """How common a word stem is in the language at large (the log probability of its most frequent form in
     spacy-lookups-data's `lexeme_prob` table), for stems down to COMMON_WORD_FLOOR (knowledge/text.py). A word the

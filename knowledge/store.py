@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from knowledge import models
 from knowledge.index import subject_term
 from knowledge.paths import database_url
-from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, index_word, name_stems, terms, text_terms
+from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, fold_phrase, index_word, name_stems, terms, text_terms
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
 LEVELS = ("beginner", "intermediate", "experienced")
@@ -53,6 +54,10 @@ ABOUT = 0.05
 TYPO_SIMILARITY = 88
 TYPO_MIN_LENGTH = 7
 TYPO_MEMORY = 10_000  # unknown words remembered with their reading
+# A question asking for a number ("how many", "cuánto": knowledge/sources/number_questions.yml) is answered only by an
+# entry whose statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone.
+NUMBER_TERM = re.compile(r"\d[\dp]*[a-z]{0,2}")
+YEAR_TERM = re.compile(r"(19|20)\d\d")
 ANY = "any"
 
 
@@ -137,6 +142,7 @@ class Hit:
     has_key: bool = True  # whether the entry has the question's weightiest word (what it is most about)
     key_in_passing: bool = False  # ... only in its statement: it mentions it, it is not about it ("what is TensorRT?")
     missing: float = 0.0  # weight share of the question's weightiest specific word the entry lacks (`_specific`)
+    no_number: bool = False  # the question asks for a number ("how many…") and the entry's statement gives none
 
 
 @dataclass(frozen=True)
@@ -315,6 +321,10 @@ class KnowledgeStore:
             self._synonyms: dict[str, dict[str, list[str]]] = defaultdict(dict)
             for row in session.scalars(select(models.Synonym)):
                 self._synonyms[row.language][row.term] = row.means.split()
+            self._number_phrases: dict[str, dict[bool, list[str]]] = defaultdict(lambda: {True: [], False: []})
+            for row in session.scalars(select(models.NumberPhrase)):
+                self._number_phrases[row.language][row.asks].append(row.phrase)
+            self._gives_number: set[tuple[str, str]] = set()  # (entry, language) whose statement holds a number
             rows = session.execute(text("SELECT rowid, entry_id, language FROM entry_index")).all()
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
             self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -326,6 +336,8 @@ class KnowledgeStore:
                 self._terms[documents[doc]].add(term)
                 if column == "keywords":
                     self._keyword_terms[documents[doc]].add(term)
+                if column == "statement" and NUMBER_TERM.fullmatch(term) and not YEAR_TERM.fullmatch(term):
+                    self._gives_number.add(documents[doc])
                 if column == "keywords" or (
                     column == "statement" and self._entries[documents[doc][0]].kind == "recommendation"
                 ):
@@ -438,6 +450,15 @@ class KnowledgeStore:
                 return False
         return True
 
+    def asks_for_number(self, text_: str, lang: str) -> bool:
+        """Whether a question asks for a number: "how many parameters…", "¿cuánto cuesta…?", not "how much faster…"
+        or "en cuanto a…" (knowledge/sources/number_questions.yml)."""
+        phrases = self._number_phrases[lang]
+        folded = f" {fold_phrase(text_)} "
+        for phrase in phrases[False]:
+            folded = folded.replace(f" {phrase} ", " | ")
+        return any(f" {phrase} " in folded for phrase in phrases[True])
+
     def _specific(self, term: str, lang: str) -> bool:
         if term.isdigit() or not self._df[lang].get(term):
             return False
@@ -489,6 +510,7 @@ class KnowledgeStore:
         key = max(weights, key=weights.__getitem__)
         strict = key in named or bool(named & {subject_term(f) for f in self.frameworks()})
         best_rank = ranked[0][1] or -1.0
+        wants_number = self.asks_for_number(text_, lang)
         allowed = set(kinds) if kinds is not None else None
         prefer_kinds, prefer_aspects = set(prefer_kinds), set(prefer_aspects)
         hits = []
@@ -522,6 +544,7 @@ class KnowledgeStore:
                     key in found,
                     key in found and key not in self._asked[(entry_id, lang)],
                     max((share for term, share in specific.items() if term not in found), default=0.0),
+                    wants_number and (entry_id, lang) not in self._gives_number,
                 )
             )
         hits.sort(key=lambda hit: -hit.score)
