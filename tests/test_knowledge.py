@@ -250,6 +250,7 @@ def test_a_word_people_type_for_one_the_knowledge_base_uses_finds_what_that_word
         ("en:\n  difference: [big diff]\n", "not one word"),
         ("en:\n  fine-tune: [finetune]\n", "names a subject"),  # a subject's alias already finds it
         ("en:\n  zyzzyva: [zz]\n", "never uses"),  # could never help a search
+        ("en:\n  difference:\n", "needs a list"),  # a word with nothing people type for it
     ],
 )
 def test_builder_rejects_a_synonym_that_is_not_one_word_for_one_thing_the_index_uses(
@@ -260,6 +261,34 @@ def test_builder_rejects_a_synonym_that_is_not_one_word_for_one_thing_the_index_
     (sources / "synonyms.yml").write_text(synonyms, encoding="utf-8")
     monkeypatch.setattr(builder, "SOURCES_DIR", sources)
     with pytest.raises(builder.SourceError, match=refused):
+        builder.build(tmp_path / "kb.sqlite")
+
+
+def test_a_question_asking_for_a_number_is_answered_only_by_an_entry_that_gives_one(store):
+    """number_questions.yml: what Hugging Face is does not say how many models its Hub holds, so it is not the answer
+    (only offered); Keras 3's backends are counted in a statement naming "Keras 3". "How much faster" and "en cuanto
+    a" ask no number."""
+    from actions.answers import Composer
+
+    for question, lang in [
+        ("how many models are there on the hugging face hub", "en"),
+        ("cuántos modelos hay en el hub de hugging face", "es"),
+    ]:
+        hits = store.search(question, lang)
+        assert hits[0].entry == "hugging-face-definition" and hits[0].no_number
+        assert Composer(store, lang).answer(hits).entries == []
+    hits = store.search("cuantos backends tiene keras 3", "es")
+    assert hits[0].entry == "keras-3-multi-backend" and not hits[0].no_number
+    assert not store.asks_for_number("how much faster is jax than pytorch", "en")
+    assert not store.asks_for_number("en cuanto a despliegue, cuál es mejor", "es")
+
+
+def test_builder_rejects_number_questions_without_the_phrases_that_ask(tmp_path, monkeypatch):
+    sources = tmp_path / "sources"
+    shutil.copytree(builder.SOURCES_DIR, sources)
+    (sources / "number_questions.yml").write_text("en:\n  not: [how much faster]\n", encoding="utf-8")
+    monkeypatch.setattr(builder, "SOURCES_DIR", sources)
+    with pytest.raises(builder.SourceError, match="needs a list `asks`"):
         builder.build(tmp_path / "kb.sqlite")
 
 
