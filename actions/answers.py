@@ -352,7 +352,12 @@ class Composer:
 
     def _with_overview_first(self, hits: list[Hit]) -> list[Hit]:
         """A subject's definition that answers "what is X" comes as X's short overview, which opens with that very
-        definition and adds where X comes from and how it relates to the rest (one or two lines)."""
+        definition and adds where X comes from and how it relates to the rest (one or two lines). So does an
+        overview that covers the question better than the defining facts preferred to it ("dame un resumen sobre
+        el deep learning")."""
+        better = [hit for hit in hits[1:] if hit.kind == "overview" and hits and hit.confidence > hits[0].confidence]
+        if better:
+            return [better[0], *(hit for hit in hits if hit is not better[0])]
         if not self.clear(hits) or hits[0].kind != "fact" or hits[0].aspect != "definition":
             return hits
         subject = hits[0].subjects[0]

@@ -109,6 +109,16 @@ def test_a_definition_is_never_code():
     assert entries in (["cnn-definition"], ["about:cnn", "cnn-definition"])  # the definition, alone or leading
 
 
+def test_a_summary_asked_as_a_definition_gets_the_overview():
+    """Definitions are preferred to other entries for "what is X"; an overview that covers the question better is
+    still what was asked for."""
+    entities = [entity("concept", "deep_learning")]
+    track = tracker("ask_definition", "dame un resumen sobre el deep learning", entities, lang="es")
+    _, events = run(actions.Define, track)
+    entries = [event["value"] for event in events if event.get("name") == "answer_entries"][0]
+    assert entries[0] == "about:deep_learning"
+
+
 def test_the_specific_fact_asked_comes_first():
     track = tracker("ask_fact", "In what year was PyTorch first released?", [entity("framework", "pytorch")])
     text = text_of(run(actions.Fact, track)[0])
