@@ -54,6 +54,11 @@ ABOUT = 0.05
 TYPO_SIMILARITY = 88
 TYPO_MIN_LENGTH = 7
 TYPO_MEMORY = 10_000  # unknown words remembered with their reading
+# A word the knowledge base never uses, said in a clause before the one that asks, is the user's situation ("estoy con
+# el tfg clasificando radiografías, ¿me pasas una CNN en PyTorch?"), not what the question is about: it weighs
+# CONTEXT_WORD times as much as a word every entry has.
+CONTEXT_WORD = 1.0
+CLAUSE_MARKS = frozenset(",;:.!?¿¡")
 # A question asking for a number ("how many", "cuánto": knowledge/sources/number_questions.yml) is answered only by an
 # entry whose statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone.
 NUMBER_TERM = re.compile(r"\d[\dp]*[a-z]{0,2}")
@@ -459,6 +464,21 @@ class KnowledgeStore:
             folded = folded.replace(f" {phrase} ", " | ")
         return any(f" {phrase} " in folded for phrase in phrases[True])
 
+    def _context_words(self, tokens: Iterable[tuple[str, str]] | None, lang: str) -> set[str]:
+        """The terms of a message's clauses before its last one (split at punctuation) that its last clause does not
+        hold: the user's situation, told before what is asked."""
+        clauses: list[list[tuple[str, str]]] = [[]]
+        for surface, lemma in tokens or ():
+            if surface in CLAUSE_MARKS:
+                clauses.append([])
+            else:
+                clauses[-1].append((surface, lemma))
+        clauses = [clause for clause in clauses if clause]
+        if len(clauses) < 2:
+            return set()
+        context = {t for clause in clauses[:-1] for t in self.query_terms("", lang, clause)}
+        return context - set(self.query_terms("", lang, clauses[-1]))
+
     def _specific(self, term: str, lang: str) -> bool:
         if term.isdigit() or not self._df[lang].get(term):
             return False
@@ -505,6 +525,9 @@ class KnowledgeStore:
         if not ranked:
             return []
         weights = {term: self._idf(term, lang) for term in query}
+        for term in self._context_words(tokens, lang) & weights.keys():
+            if not self._df[lang].get(term):  # "estoy con el tfg clasificando radiografías, me pasas una cnn?"
+                weights[term] = CONTEXT_WORD * math.log(2)
         total = sum(weights.values())
         specific = {term: weight / total for term, weight in weights.items() if self._specific(term, lang)}
         key = max(weights, key=weights.__getitem__)
