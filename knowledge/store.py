@@ -38,10 +38,10 @@ OTHER_SUBJECT = 0.5
 # full weight however common: "puppy" or "cuesta" may be just what the knowledge base lacks.
 COMMON_LOG_PROB = -8.0
 COMMON_SHARE = 0.5
-# A specific word: one the knowledge base uses, rarer than SPECIFIC_LOG_PROB in the language at large ("python"), or
-# than NAMED_LOG_PROB where it names what some entry is about ("windows", "conda"; not "version" or "encontrar"), and
-# not a number alone (a year). An entry lacking one the question weighs is about something near, not what was asked
-# ("does torch.compile work on windows?").
+# A specific word: one some entry states or is about (not one only its questions use: "pillar"), rarer than
+# SPECIFIC_LOG_PROB in the language at large ("python"), or than NAMED_LOG_PROB where it names what some entry is about
+# ("windows", "conda"; not "version" or "encontrar"), and not a number alone (a year). An entry lacking one the
+# question weighs is about something near, not what was asked ("does torch.compile work on windows?").
 SPECIFIC_LOG_PROB = -11.5
 NAMED_LOG_PROB = -9.5
 # Ranking (not confidence): an entry whose keywords (the names of what it is about) hold the question's words ranks
@@ -334,6 +334,8 @@ class KnowledgeStore:
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
             self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
             self._keyword_terms: dict[tuple[str, str], set[str]] = defaultdict(set)  # what the entry is about
+            # Words some entry's statement or keywords use: what the knowledge base says, not only how it is asked
+            self._content: dict[str, set[str]] = defaultdict(set)
             # What an entry is asked with and about: its questions' words (below), its keywords, its subjects, and
             # for a recommendation rule its statement, which says whom it is for.
             self._asked: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -341,6 +343,8 @@ class KnowledgeStore:
                 self._terms[documents[doc]].add(term)
                 if column == "keywords":
                     self._keyword_terms[documents[doc]].add(term)
+                if column != "questions":
+                    self._content[documents[doc][1]].add(term)
                 if column == "statement" and NUMBER_TERM.fullmatch(term) and not YEAR_TERM.fullmatch(term):
                     self._gives_number.add(documents[doc])
                 if column == "keywords" or (
@@ -480,7 +484,7 @@ class KnowledgeStore:
         return context - set(self.query_terms("", lang, clauses[-1]))
 
     def _specific(self, term: str, lang: str) -> bool:
-        if term.isdigit() or not self._df[lang].get(term):
+        if term.isdigit() or term not in self._content[lang]:  # "pillar", "armar": in informal phrasings only
             return False
         log_prob = self._common[lang].get(term, COMMON_WORD_FLOOR)
         return log_prob < SPECIFIC_LOG_PROB or (term in self._named[lang] and log_prob < NAMED_LOG_PROB)
