@@ -530,7 +530,7 @@ class KnowledgeStore:
             return []
         weights = {term: self._idf(term, lang) for term in query}
         for term in self._context_words(tokens, lang) & weights.keys():
-            if not self._df[lang].get(term):  # "estoy con el tfg clasificando radiografías, me pasas una cnn?"
+            if term not in self._content[lang]:  # "estoy con el tfg clasificando radiografías, me pasas una cnn?"
                 weights[term] = CONTEXT_WORD * math.log(2)
         total = sum(weights.values())
         specific = {term: weight / total for term, weight in weights.items() if self._specific(term, lang)}
