@@ -281,8 +281,15 @@ class Composer:
         one); never for other small talk that names none ("thanks" would find "Thanks to its layered structure, deep
         learning…"). What names a subject the knowledge base has is never refused as out of scope: short of an
         answer, it gets the nearest questions."""
-        named = question is not None and self.names_subject(question)
-        searched = intent in SEARCHED_SMALL_TALK or (question is not None and self.is_long(question))
+        terms = self.store.query_terms(question.text, question.search_language, question.tokens) if question else []
+        named = question is not None and (bool(question.subjects) or any(t.startswith("subj") for t in terms))
+        # Searched: small talk that may be a question, is long, or holds a word only the knowledge base's subjects
+        # use ("did executorch ever leave beta" was taken for a goodbye)
+        searched = (
+            intent in SEARCHED_SMALL_TALK
+            or len(terms) >= SMALL_TALK_WORDS
+            or (not named and any(self.store.is_specific(term, question.search_language) for term in terms))
+        )
         if question is not None and (named or searched):  # "thanks" is no question
             hits = self.search(question, kinds=(*ANSWERABLE, "task"))
             threshold = ANSWER_CLEARLY if searched else ANSWER
@@ -294,16 +301,6 @@ class Composer:
                 return self.answer(hits)
         with_examples = intent in ("greet", "help", "out_of_scope")
         return Answer(self.t(f"smalltalk.{intent}"), self.examples() if with_examples else [])
-
-    def is_long(self, question: Question) -> bool:
-        return len(self.store.query_terms(question.text, question.search_language, question.tokens)) >= SMALL_TALK_WORDS
-
-    def names_subject(self, question: Question) -> bool:
-        """Whether the question names a framework or concept the knowledge base has ("does Triton batch?")."""
-        if question.subjects:
-            return True
-        found = self.store.query_terms(question.text, question.search_language, question.tokens)
-        return any(term.startswith("subj") for term in found)
 
     def low_confidence(self, question: Question, ranking: list[dict], entities: dict[str, list[str]]) -> Answer:
         hits = self.search(question, kinds=ANSWERABLE)

@@ -483,7 +483,8 @@ class KnowledgeStore:
         context = {t for clause in clauses[:-1] for t in self.query_terms("", lang, clause)}
         return context - set(self.query_terms("", lang, clauses[-1]))
 
-    def _specific(self, term: str, lang: str) -> bool:
+    def is_specific(self, term: str, lang: str) -> bool:
+        """Whether a query term is a specific word (SPECIFIC_LOG_PROB): "executorch", "windows"; not "beta"."""
         if term.isdigit() or term not in self._content[lang]:  # "pillar", "armar": in informal phrasings only
             return False
         log_prob = self._common[lang].get(term, COMMON_WORD_FLOOR)
@@ -533,7 +534,7 @@ class KnowledgeStore:
             if term not in self._content[lang]:  # "estoy con el tfg clasificando radiografías, me pasas una cnn?"
                 weights[term] = CONTEXT_WORD * math.log(2)
         total = sum(weights.values())
-        specific = {term: weight / total for term, weight in weights.items() if self._specific(term, lang)}
+        specific = {term: weight / total for term, weight in weights.items() if self.is_specific(term, lang)}
         key = max(weights, key=weights.__getitem__)
         strict = key in named or bool(named & {subject_term(f) for f in self.frameworks()})
         best_rank = ranked[0][1] or -1.0

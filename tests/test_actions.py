@@ -179,7 +179,13 @@ def test_a_knowledge_question_taken_for_small_talk_is_answered():
     assert SlotSet("answer_entries", ["pytorch-latest-version"]) in events
 
 
-@pytest.mark.parametrize("text", ["thanks", "thanks a lot!"])
+def test_small_talk_holding_a_word_only_the_knowledge_base_uses_is_searched():
+    # "leave" made it a goodbye; "executorch" names no subject of the knowledge base, but only its entries use it.
+    _, events = run(actions.SmallTalk, tracker("goodbye", "did executorch ever leave beta"))
+    assert SlotSet("answer_entries", ["pytorch-executorch-ga"]) in events
+
+
+@pytest.mark.parametrize("text", ["thanks", "thanks a lot!", "bye, see you next week"])
 def test_small_talk_naming_no_subject_stays_small_talk(text):
     messages, events = run(actions.SmallTalk, tracker("thank", text))
     assert text_of(messages) == table("en")["smalltalk"]["thank"]
