@@ -356,7 +356,7 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = D
         questions = index.load_questions(SOURCES_DIR / index.QUESTIONS_DIR_NAME)
         same_claims = index.load_same_claims(SOURCES_DIR / index.SAME_CLAIMS_FILE)
         synonyms = index.load_synonyms(SOURCES_DIR / index.SYNONYMS_FILE)
-        number_phrases = index.load_number_phrases(SOURCES_DIR / index.NUMBER_QUESTIONS_FILE)
+        asking = index.load_asking_phrases(SOURCES_DIR / index.ASKING_PHRASES_FILE)
         entries = index.entry_rows(rows, questions, same_claims)
     except ValueError as error:
         raise SourceError(str(error)) from error
@@ -378,7 +378,7 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = D
         session.flush()
         try:
             unshown = index.searched_only(SOURCES_DIR / index.QUESTIONS_DIR_NAME)
-            index.write_index(session, rows, entries, questions, synonyms, unshown, number_phrases)
+            index.write_index(session, rows, entries, questions, synonyms, unshown, asking)
         except ValueError as error:
             raise SourceError(str(error)) from error
     engine.dispose()

@@ -32,7 +32,7 @@ FIELD_LANGUAGE = "en"  # the language deep learning names things in
 QUESTIONS_DIR_NAME = "questions"
 SAME_CLAIMS_FILE = "same_claims.yml"
 SYNONYMS_FILE = "synonyms.yml"
-NUMBER_QUESTIONS_FILE = "number_questions.yml"
+ASKING_PHRASES_FILE = "asking_phrases.yml"
 FTS_DDL = (
     "CREATE VIRTUAL TABLE entry_index USING fts5("
     "entry_id UNINDEXED, language UNINDEXED, questions, statement, keywords, "
@@ -96,20 +96,22 @@ def load_synonyms(path: Path) -> dict[str, dict[str, list[str]]]:
     return table
 
 
-def load_number_phrases(path: Path) -> dict[str, dict[str, list[str]]]:
-    """Per language, the phrases that ask for a number (`asks`) and the longer ones holding them that do not
-    (`not`), folded (knowledge/sources/number_questions.yml)."""
+def load_asking_phrases(path: Path) -> dict[str, dict[str, dict[str, list[str]]]]:
+    """Per kind of answer ("number", "overview") and language, the phrases that ask for it (`asks`) and the longer
+    ones holding them that do not (`not`), folded (knowledge/sources/asking_phrases.yml)."""
     if not path.is_file():
         return {}
     found = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    unknown = set(found) - set(LANGUAGES)
-    if unknown:
-        raise ValueError(f"{NUMBER_QUESTIONS_FILE}: unknown language(s) {sorted(unknown)}.")
-    table: dict[str, dict[str, list[str]]] = {}
-    for lang, lists in found.items():
-        if not isinstance(lists, dict) or set(lists) - {"asks", "not"} or not isinstance(lists.get("asks"), list):
-            raise ValueError(f"{NUMBER_QUESTIONS_FILE}: '{lang}' needs a list `asks` (and may have a list `not`).")
-        table[lang] = {key: [fold_phrase(str(p)) for p in lists.get(key) or []] for key in ("asks", "not")}
+    table: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for kind, by_language in found.items():
+        unknown = set(by_language or {}) - set(LANGUAGES)
+        if not isinstance(by_language, dict) or unknown:
+            raise ValueError(f"{ASKING_PHRASES_FILE}: '{kind}' needs the languages {list(LANGUAGES)}, not {unknown}.")
+        for lang, lists in by_language.items():
+            if not isinstance(lists, dict) or set(lists) - {"asks", "not"} or not isinstance(lists.get("asks"), list):
+                raise ValueError(f"{ASKING_PHRASES_FILE}: '{kind}' ({lang}) needs a list `asks` (and may have `not`).")
+            phrases = {key: [fold_phrase(str(p)) for p in lists.get(key) or []] for key in ("asks", "not")}
+            table.setdefault(kind, {})[lang] = phrases
     return table
 
 
@@ -234,14 +236,17 @@ def write_index(
     questions: dict,
     synonyms: dict[str, dict[str, list[str]]] | None = None,
     unshown: set[tuple[str, str, str]] = frozenset(),
-    number_phrases: dict[str, dict[str, list[str]]] | None = None,
+    asking: dict[str, dict[str, dict[str, list[str]]]] | None = None,
 ) -> None:
-    """Fill entries, entry_questions, stop_words, synonyms, number phrases and the FTS5 index (inside the build's
+    """Fill entries, entry_questions, stop_words, synonyms, asking phrases and the FTS5 index (inside the build's
     transaction)."""
     session.add_all(entries)
-    for lang, lists in (number_phrases or {}).items():
-        phrases = {phrase: False for phrase in lists["not"]} | {phrase: True for phrase in lists["asks"]}
-        session.add_all(models.NumberPhrase(language=lang, phrase=p, asks=asks) for p, asks in phrases.items())
+    for kind, by_language in (asking or {}).items():
+        for lang, lists in by_language.items():
+            phrases = {phrase: False for phrase in lists["not"]} | {phrase: True for phrase in lists["asks"]}
+            session.add_all(
+                models.AskingPhrase(kind=kind, language=lang, phrase=p, asks=asks) for p, asks in phrases.items()
+            )
     stops = {lang: stop_words(lang) for lang in LANGUAGES}
     aliases = subject_aliases(rows)
     stems = {lang: name_stems(aliases[lang], lang) for lang in LANGUAGES}

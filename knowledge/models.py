@@ -184,11 +184,13 @@ class Synonym(Base):
     means = Column(String, nullable=False)
 
 
-class NumberPhrase(Base):
-    """A phrase that asks for a number ("how many", "cuánto"), or, with `asks` false, a longer one holding it that
-    asks something else ("how much faster"), folded (knowledge/sources/number_questions.yml)."""
+class AskingPhrase(Base):
+    """A phrase that tells what kind of answer a question wants (`kind`: "number" for "how many", "overview" for
+    "give me an overview"), or, with `asks` false, a longer one holding it that asks something else ("how much
+    faster"), folded (knowledge/sources/asking_phrases.yml)."""
 
-    __tablename__ = "number_phrases"
+    __tablename__ = "asking_phrases"
+    kind = Column(String, primary_key=True)
     language = Column(String(2), primary_key=True)
     phrase = Column(String, primary_key=True)
     asks = Column(Boolean, nullable=False)

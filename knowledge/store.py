@@ -59,8 +59,10 @@ TYPO_MEMORY = 10_000  # unknown words remembered with their reading
 # CONTEXT_WORD times as much as a word every entry has.
 CONTEXT_WORD = 1.0
 CLAUSE_MARKS = frozenset(",;:.!?¿¡")
-# A question asking for a number ("how many", "cuánto": knowledge/sources/number_questions.yml) is answered only by an
+# A question asking for a number ("how many", "cuánto": knowledge/sources/asking_phrases.yml) is answered only by an
 # entry whose statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone.
+# Ranking: an overview, asked for ("give me an overview of…"), ranks OVERVIEW higher.
+OVERVIEW = 0.2
 NUMBER_TERM = re.compile(r"\d[\dp]*[a-z]{0,2}")
 YEAR_TERM = re.compile(r"(19|20)\d\d")
 ANY = "any"
@@ -326,9 +328,9 @@ class KnowledgeStore:
             self._synonyms: dict[str, dict[str, list[str]]] = defaultdict(dict)
             for row in session.scalars(select(models.Synonym)):
                 self._synonyms[row.language][row.term] = row.means.split()
-            self._number_phrases: dict[str, dict[bool, list[str]]] = defaultdict(lambda: {True: [], False: []})
-            for row in session.scalars(select(models.NumberPhrase)):
-                self._number_phrases[row.language][row.asks].append(row.phrase)
+            self._asking: dict[tuple[str, str], dict[bool, list[str]]] = defaultdict(lambda: {True: [], False: []})
+            for row in session.scalars(select(models.AskingPhrase)):
+                self._asking[(row.kind, row.language)][row.asks].append(row.phrase)
             self._gives_number: set[tuple[str, str]] = set()  # (entry, language) whose statement holds a number
             rows = session.execute(text("SELECT rowid, entry_id, language FROM entry_index")).all()
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
@@ -459,10 +461,11 @@ class KnowledgeStore:
                 return False
         return True
 
-    def asks_for_number(self, text_: str, lang: str) -> bool:
-        """Whether a question asks for a number: "how many parameters…", "¿cuánto cuesta…?", not "how much faster…"
-        or "en cuanto a…" (knowledge/sources/number_questions.yml)."""
-        phrases = self._number_phrases[lang]
+    def asks_for(self, kind: str, text_: str, lang: str) -> bool:
+        """Whether a question asks for a kind of answer: "number" ("how many parameters…", "¿cuánto cuesta…?", not
+        "how much faster…" or "en cuanto a…"), "overview" ("dame una visión general de PyTorch")
+        (knowledge/sources/asking_phrases.yml)."""
+        phrases = self._asking[(kind, lang)]
         folded = f" {fold_phrase(text_)} "
         for phrase in phrases[False]:
             folded = folded.replace(f" {phrase} ", " | ")
@@ -527,6 +530,16 @@ class KnowledgeStore:
                 ),
                 {"match": match, "lang": lang},
             ).all()
+        ranked = list(ranked)
+        wants_number = self.asks_for("number", text_, lang)
+        wants_overview = self.asks_for("overview", text_, lang)
+        if wants_overview:  # the overviews of the subjects named, however many other entries name them
+            listed = {entry_id for entry_id, _ in ranked}
+            worst = max((rank for _, rank in ranked), default=0.0)
+            for subject in self._subjects:
+                overview = f"about:{subject}"
+                if subject_term(subject) in named and overview in self._entries and overview not in listed:
+                    ranked.append((overview, worst))
         if not ranked:
             return []
         weights = {term: self._idf(term, lang) for term in query}
@@ -538,7 +551,6 @@ class KnowledgeStore:
         key = max(weights, key=weights.__getitem__)
         strict = key in named or bool(named & {subject_term(f) for f in self.frameworks()})
         best_rank = ranked[0][1] or -1.0
-        wants_number = self.asks_for_number(text_, lang)
         allowed = set(kinds) if kinds is not None else None
         prefer_kinds, prefer_aspects = set(prefer_kinds), set(prefer_aspects)
         hits = []
@@ -559,6 +571,7 @@ class KnowledgeStore:
             about = sum(weight for term, weight in weights.items() if term in self._keyword_terms[(entry_id, lang)])
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
+            score += OVERVIEW * (wants_overview and info.kind == "overview")
             hits.append(
                 Hit(
                     entry_id,

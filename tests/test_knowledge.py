@@ -265,7 +265,7 @@ def test_builder_rejects_a_synonym_that_is_not_one_word_for_one_thing_the_index_
 
 
 def test_a_question_asking_for_a_number_is_answered_only_by_an_entry_that_gives_one(store):
-    """number_questions.yml: what Hugging Face is does not say how many models its Hub holds, so it is not the answer
+    """asking_phrases.yml: what Hugging Face is does not say how many models its Hub holds, so it is not the answer
     (only offered); Keras 3's backends are counted in a statement naming "Keras 3". "How much faster" and "en cuanto
     a" ask no number."""
     from actions.answers import Composer
@@ -279,14 +279,24 @@ def test_a_question_asking_for_a_number_is_answered_only_by_an_entry_that_gives_
         assert Composer(store, lang).answer(hits).entries == []
     hits = store.search("cuantos backends tiene keras 3", "es")
     assert hits[0].entry == "keras-3-multi-backend" and not hits[0].no_number
-    assert not store.asks_for_number("how much faster is jax than pytorch", "en")
-    assert not store.asks_for_number("en cuanto a despliegue, cuál es mejor", "es")
+    assert not store.asks_for("number", "how much faster is jax than pytorch", "en")
+    assert not store.asks_for("number", "en cuanto a despliegue, cuál es mejor", "es")
 
 
-def test_builder_rejects_number_questions_without_the_phrases_that_ask(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("question", "lang", "overview"),
+    [("some background on rocm", "en", "about:rocm"), ("onnx a grandes rasgos", "es", "about:onnx")],
+)
+def test_an_overview_asked_for_ranks_above_the_single_facts(store, question, lang, overview):
+    """asking_phrases.yml: "background", "a grandes rasgos" ask for the subject's short overview."""
+    assert store.asks_for("overview", question, lang)
+    assert store.search(question, lang)[0].entry == overview
+
+
+def test_builder_rejects_asking_phrases_without_the_phrases_that_ask(tmp_path, monkeypatch):
     sources = tmp_path / "sources"
     shutil.copytree(builder.SOURCES_DIR, sources)
-    (sources / "number_questions.yml").write_text("en:\n  not: [how much faster]\n", encoding="utf-8")
+    (sources / "asking_phrases.yml").write_text("number:\n  en:\n    not: [how much faster]\n", encoding="utf-8")
     monkeypatch.setattr(builder, "SOURCES_DIR", sources)
     with pytest.raises(builder.SourceError, match="needs a list `asks`"):
         builder.build(tmp_path / "kb.sqlite")
