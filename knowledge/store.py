@@ -54,15 +54,16 @@ ABOUT = 0.05
 TYPO_SIMILARITY = 88
 TYPO_MIN_LENGTH = 7
 TYPO_MEMORY = 10_000  # unknown words remembered with their reading
-# A word the knowledge base never uses, said in a clause before the one that asks, is the user's situation ("estoy con
-# el tfg clasificando radiografías, ¿me pasas una CNN en PyTorch?"), not what the question is about: it weighs
-# CONTEXT_WORD times as much as a word every entry has.
+# A word no entry states (in a statement or keywords), said in a clause before the one that asks, is the user's
+# situation ("estoy con el tfg clasificando radiografías, ¿me pasas una CNN en PyTorch?"), not what the question is
+# about: it weighs CONTEXT_WORD times as much as a word every entry has.
 CONTEXT_WORD = 1.0
 CLAUSE_MARKS = frozenset(",;:.!?¿¡")
-# A question asking for a number ("how many", "cuánto": knowledge/sources/asking_phrases.yml) is answered only by an
-# entry whose statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone.
-# Ranking: an overview, asked for ("give me an overview of…"), ranks OVERVIEW higher.
+# Ranking: an overview, asked for ("give me an overview of…": knowledge/sources/asking_phrases.yml), ranks OVERVIEW
+# higher.
 OVERVIEW = 0.2
+# A question asking for a number ("how many", "cuánto": asking_phrases.yml) is answered only by an entry whose
+# statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone.
 NUMBER_TERM = re.compile(r"\d[\dp]*[a-z]{0,2}")
 YEAR_TERM = re.compile(r"(19|20)\d\d")
 ANY = "any"
@@ -148,7 +149,7 @@ class Hit:
     question: str
     has_key: bool = True  # whether the entry has the question's weightiest word (what it is most about)
     key_in_passing: bool = False  # ... only in its statement: it mentions it, it is not about it ("what is TensorRT?")
-    missing: float = 0.0  # weight share of the question's weightiest specific word the entry lacks (`_specific`)
+    missing: float = 0.0  # weight share of the question's weightiest specific word the entry lacks (`is_specific`)
     no_number: bool = False  # the question asks for a number ("how many…") and the entry's statement gives none
 
 
