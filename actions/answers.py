@@ -286,8 +286,8 @@ class Composer:
         answer, it gets the nearest questions."""
         terms = self.store.query_terms(question.text, question.search_language, question.tokens) if question else []
         named = question is not None and (bool(question.subjects) or any(t.startswith("subj") for t in terms))
-        # Searched: small talk that may be a question, is long, or holds a word only the knowledge base's subjects
-        # use ("did executorch ever leave beta" was taken for a goodbye)
+        # Searched: small talk that may be a question, is long, or holds a word only the knowledge base's entries
+        # state ("did executorch ever leave beta" was taken for a goodbye)
         searched = (
             intent in SEARCHED_SMALL_TALK
             or len(terms) >= SMALL_TALK_WORDS
