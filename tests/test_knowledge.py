@@ -223,13 +223,20 @@ def test_entries_that_state_one_claim_share_their_chain_and_their_updates_join_i
     assert store.entry("pytorch-speed").chain != fact.chain
 
 
-def test_builder_rejects_a_same_claim_group_naming_an_unknown_entry(tmp_path, monkeypatch):
+def _refused(tmp_path, monkeypatch, name: str, content: str, match: str) -> None:
+    """`make kb` from the sources with one file replaced fails with a SourceError matching `match`."""
     sources = tmp_path / "sources"
     shutil.copytree(builder.SOURCES_DIR, sources)
-    (sources / "same_claims.yml").write_text('- ids: [keras-speed, no-such-entry]\n  why: "x"\n', encoding="utf-8")
+    (sources / name).write_text(content, encoding="utf-8")
     monkeypatch.setattr(builder, "SOURCES_DIR", sources)
-    with pytest.raises(builder.SourceError, match="no-such-entry"):
+    with pytest.raises(builder.SourceError, match=match):
         builder.build(tmp_path / "kb.sqlite")
+
+
+def test_builder_rejects_a_same_claim_group_naming_an_unknown_entry(tmp_path, monkeypatch):
+    _refused(
+        tmp_path, monkeypatch, "same_claims.yml", '- ids: [keras-speed, no-such-entry]\n  why: "x"\n', "no-such-entry"
+    )
 
 
 def test_a_word_people_type_for_one_the_knowledge_base_uses_finds_what_that_word_finds(store):
@@ -256,12 +263,7 @@ def test_a_word_people_type_for_one_the_knowledge_base_uses_finds_what_that_word
 def test_builder_rejects_a_synonym_that_is_not_one_word_for_one_thing_the_index_uses(
     tmp_path, monkeypatch, synonyms, refused
 ):
-    sources = tmp_path / "sources"
-    shutil.copytree(builder.SOURCES_DIR, sources)
-    (sources / "synonyms.yml").write_text(synonyms, encoding="utf-8")
-    monkeypatch.setattr(builder, "SOURCES_DIR", sources)
-    with pytest.raises(builder.SourceError, match=refused):
-        builder.build(tmp_path / "kb.sqlite")
+    _refused(tmp_path, monkeypatch, "synonyms.yml", synonyms, refused)
 
 
 def test_a_question_asking_for_a_number_is_answered_only_by_an_entry_that_gives_one(store):
@@ -294,12 +296,7 @@ def test_an_overview_asked_for_ranks_above_the_single_facts(store, question, lan
 
 
 def test_builder_rejects_asking_phrases_without_the_phrases_that_ask(tmp_path, monkeypatch):
-    sources = tmp_path / "sources"
-    shutil.copytree(builder.SOURCES_DIR, sources)
-    (sources / "asking_phrases.yml").write_text("number:\n  en:\n    not: [how much faster]\n", encoding="utf-8")
-    monkeypatch.setattr(builder, "SOURCES_DIR", sources)
-    with pytest.raises(builder.SourceError, match="needs a list `asks`"):
-        builder.build(tmp_path / "kb.sqlite")
+    _refused(tmp_path, monkeypatch, "asking_phrases.yml", "number:\n  en:\n    not: [how much faster]\n", "`asks`")
 
 
 def test_the_action_server_refuses_to_start_without_a_knowledge_base_and_says_how_to_build_it(tmp_path):
