@@ -300,7 +300,10 @@ class Composer:
                 if hits[0].kind == "task":  # a how-to not taken for a code request: in the frameworks it names
                     return self.code(question.subjects, hits[0].aspect)
                 return self.entry_answer(hits)
-            if named and intent == "out_of_scope":  # about a subject we know: "did you mean", never "outside"
+            # About a subject we know, or about what an entry is most about: "did you mean" or the nearest topics,
+            # never "outside what I know" ("me pasas un ejemplo completo de entrenar una red pequeña?")
+            on_topic = bool(hits) and hits[0].has_key and hits[0].confidence >= DID_YOU_MEAN
+            if intent == "out_of_scope" and (named or on_topic):
                 return self.answer(hits)
         with_examples = intent in ("greet", "help", "out_of_scope")
         return Answer(self.t(f"smalltalk.{intent}"), self.examples() if with_examples else [])

@@ -54,11 +54,12 @@ ABOUT = 0.05
 TYPO_SIMILARITY = 88
 TYPO_MIN_LENGTH = 7
 TYPO_MEMORY = 10_000  # unknown words remembered with their reading
-# A word no entry states (in a statement or keywords), said in a clause before the one that asks, is the user's
+# A word no entry states (in a statement or keywords), said in a clause that tells rather than asks, is the user's
 # situation ("estoy con el tfg clasificando radiografías, ¿me pasas una CNN en PyTorch?"), not what the question is
 # about: it weighs CONTEXT_WORD times as much as a word every entry has.
 CONTEXT_WORD = 1.0
 CLAUSE_MARKS = frozenset(",;:.!?¿¡")
+QUESTION_MARK = "?"
 # Ranking: an overview, asked for ("give me an overview of…": knowledge/sources/asking_phrases.yml), ranks OVERVIEW
 # higher.
 OVERVIEW = 0.2
@@ -473,19 +474,25 @@ class KnowledgeStore:
         return any(f" {phrase} " in folded for phrase in phrases[True])
 
     def _context_words(self, tokens: Iterable[tuple[str, str]] | None, lang: str) -> set[str]:
-        """The terms of a message's clauses before its last one (split at punctuation) that its last clause does not
-        hold: the user's situation, told before what is asked."""
+        """The terms of a message's telling clauses (split at punctuation) that its asking clauses do not hold: the
+        user's situation. The asking clauses end with a question mark ("me pasas un ejemplo de entrenar una red? lo
+        necesito para la práctica de mañana"); with none, the last clause asks."""
         clauses: list[list[tuple[str, str]]] = [[]]
+        asks = [False]
         for surface, lemma in tokens or ():
             if surface in CLAUSE_MARKS:
+                asks[-1] = asks[-1] or surface == QUESTION_MARK
                 clauses.append([])
+                asks.append(False)
             else:
                 clauses[-1].append((surface, lemma))
-        clauses = [clause for clause in clauses if clause]
-        if len(clauses) < 2:
+        kept = [(clause, asked) for clause, asked in zip(clauses, asks, strict=True) if clause]
+        if len(kept) < 2:
             return set()
-        context = {t for clause in clauses[:-1] for t in self.query_terms("", lang, clause)}
-        return context - set(self.query_terms("", lang, clauses[-1]))
+        if not any(asked for _, asked in kept):
+            kept[-1] = (kept[-1][0], True)
+        told = {t for clause, asked in kept if not asked for t in self.query_terms("", lang, clause)}
+        return told - {t for clause, asked in kept if asked for t in self.query_terms("", lang, clause)}
 
     def is_specific(self, term: str, lang: str) -> bool:
         """Whether a query term is a specific word (SPECIFIC_LOG_PROB): "executorch", "windows"; not "beta"."""

@@ -211,6 +211,20 @@ def test_out_of_scope_message_naming_a_known_subject_is_never_refused_as_outside
     assert entries == ["tensorboard-separate-install"] or text_of(messages) in answers.values()
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "outside"),
+    [
+        ("tengo que entregar una demo el lunes con pocas fotos, qué framework uso para ir rápido?", "es", False),
+        ("¿cómo hago pan casero?", "es", True),
+        ("how do i bake bread at home", "en", True),
+    ],
+)
+def test_out_of_scope_message_about_what_an_entry_is_about_is_never_refused_as_outside(text, lang, outside):
+    # No subject named, but the best entry holds what the message is most about: its answer or the nearest questions.
+    messages, _ = run(actions.SmallTalk, tracker("out_of_scope", text, lang=lang))
+    assert (text_of(messages) == table(lang)["smalltalk"]["out_of_scope"]) is outside
+
+
 def hit(entry: str, confidence: float) -> Hit:
     return Hit(entry, "fact", ("keras",), None, entry, confidence, confidence, "")
 

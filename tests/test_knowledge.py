@@ -295,6 +295,21 @@ def test_an_overview_asked_for_ranks_above_the_single_facts(store, question, lan
     assert store.search(question, lang)[0].entry == overview
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("me pasas un ejemplo de entrenar una red en pytorch? lo necesito para la práctica de mañana", "es"),
+        ("can you show me a training loop in pytorch? my assignment is due tomorrow morning", "en"),
+    ],
+)
+def test_a_sentence_told_after_the_question_is_the_situation_not_the_question(store, question, lang):
+    """The clause that ends with a question mark asks; what follows only tells (store._context_words)."""
+    from knowledge.text import analyse
+
+    tokens = [(surface, lemma) for surface, _, lemma in analyse(question, lang)]
+    assert store.search(question, lang, tokens=tokens)[0].entry == "task:train"
+
+
 def test_builder_rejects_asking_phrases_without_the_phrases_that_ask(tmp_path, monkeypatch):
     _refused(tmp_path, monkeypatch, "asking_phrases.yml", "number:\n  en:\n    not: [how much faster]\n", "`asks`")
 
