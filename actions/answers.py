@@ -300,11 +300,12 @@ class Composer:
                 if hits[0].kind == "task":  # a how-to not taken for a code request: in the frameworks it names
                     return self.code(question.subjects, hits[0].aspect)
                 return self.entry_answer(hits)
-            # About a subject we know, or about what an entry is most about: "did you mean" or the nearest topics,
-            # never "outside what I know" ("me pasas un ejemplo completo de entrenar una red pequeña?")
-            on_topic = bool(hits) and hits[0].has_key and hits[0].confidence >= DID_YOU_MEAN
-            if intent == "out_of_scope" and (named or on_topic):
+            if intent == "out_of_scope" and named:  # about a subject we know: "did you mean", never "outside"
                 return self.answer(hits)
+            # About what an entry is most about, though it names no subject: "did you mean" or the nearest topics, at
+            # the same clear bar, never "outside what I know" ("tengo una demo el lunes, qué framework uso?")
+            if intent == "out_of_scope" and hits and hits[0].has_key and hits[0].confidence >= DID_YOU_MEAN:
+                return self.answer(hits, threshold=threshold)
         with_examples = intent in ("greet", "help", "out_of_scope")
         return Answer(self.t(f"smalltalk.{intent}"), self.examples() if with_examples else [])
 
