@@ -15,7 +15,7 @@ from knowledge import build as builder
 from knowledge.index import subject_term
 from knowledge.paths import ROOT
 from knowledge.store import KnowledgeBaseUnavailable, KnowledgeStore
-from knowledge.text import index_word
+from knowledge.text import analyse, index_word
 
 ARTICLE = "article-2022"
 FRAMEWORKS = ("keras", "tensorflow", "pytorch")
@@ -304,8 +304,6 @@ def test_an_overview_asked_for_ranks_above_the_single_facts(store, question, lan
 )
 def test_a_sentence_told_after_the_question_is_the_situation_not_the_question(store, question, lang):
     """The clause that ends with a question mark asks; what follows only tells (store._context_words)."""
-    from knowledge.text import analyse
-
     tokens = [(surface, lemma) for surface, _, lemma in analyse(question, lang)]
     assert store.search(question, lang, tokens=tokens)[0].entry == "task:train"
 
