@@ -559,8 +559,8 @@ class Composer:
         levels = self.t.raw("values.experience")
         lines = [self.t("recommend.by_level", goal=self.t.raw("values.goal").get(goal, goal))]
         for rule in rules:
-            who = self.store.recommendation_rule(rule.id)[0]
-            lines.append(f"- **{levels.get(who, who)}**: {rule.text} _({self._cite_source(rule.source)})_")
+            who = levels.get(rule.experience, rule.experience)
+            lines.append(f"- **{who}**: {rule.text} _({self._cite_source(rule.source)})_")
         answer = Answer("\n".join(lines), [], [rule.id for rule in rules])
         answer.text += "\n\n" + self.t("answer.tailor_experience")
         answer.buttons = self._value_buttons("experience")

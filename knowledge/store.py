@@ -104,6 +104,7 @@ class Recommendation:
     reasons: list[Claim]
     source: SourceRef
     id: str = ""
+    experience: str = ""  # the level it is for ("any" for every level)
 
 
 @dataclass(frozen=True)
@@ -668,7 +669,7 @@ class KnowledgeStore:
         )
         reasons = self._claims_by_id(session, claim_ids, lang)
         return Recommendation(
-            row.framework, getattr(row, f"text_{lang}"), reasons, self._sources[row.source_id], row.id
+            row.framework, getattr(row, f"text_{lang}"), reasons, self._sources[row.source_id], row.id, row.experience
         )
 
     def _claim(self, row, lang: str) -> Claim:
