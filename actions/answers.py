@@ -120,21 +120,32 @@ class Composer:
         prefer_aspects=(),
         asked_first: bool = False,
     ) -> list[Hit]:
-        """What answers the question. In a message that asks in one sentence and tells in another, what the asking
-        sentences find alone, when that is clear: if the whole message finds nothing clear, or first with
-        `asked_first` (a definition: "¿qué es JAX? lo vi en un tutorial de Keras" asks what JAX is, and the rest only
-        tells a story). Else what the whole message finds: "tengo una gráfica intel. ¿qué versión de pytorch
-        instalo?" needs what it told."""
+        """What answers the question, found in the reading of it that `reading` chooses."""
+        return self.reading(question, kinds, prefer_kinds, prefer_aspects, asked_first)[1]
+
+    def reading(
+        self,
+        question: Question,
+        kinds: Iterable[str],
+        prefer_kinds: Iterable[str] = (),
+        prefer_aspects=(),
+        asked_first: bool = False,
+    ) -> tuple[Question, list[Hit]]:
+        """The reading of the question to answer, with what it finds. In a message that asks in one sentence and
+        tells in another, the asking sentences alone, when what they find is clear: if the whole message finds nothing
+        clear, or first with `asked_first` (a definition: "¿qué es JAX? lo vi en un tutorial de Keras" asks what JAX
+        is, and the rest only tells a story). Else the whole message: "tengo una gráfica intel. ¿qué versión de
+        pytorch instalo?" needs what it told."""
         whole: list[Hit] | None = None
         if question.part is not None and not asked_first:
             whole = self._search(question, kinds, prefer_kinds, prefer_aspects)
             if self.clear(whole):
-                return whole
+                return question, whole
         if question.part is not None:
             asked = self._search(question.part, kinds, prefer_kinds, prefer_aspects)
             if self.clear(asked):
-                return asked
-        return whole if whole is not None else self._search(question, kinds, prefer_kinds, prefer_aspects)
+                return question.part, asked
+        return question, whole if whole is not None else self._search(question, kinds, prefer_kinds, prefer_aspects)
 
     def _search(
         self, question: Question, kinds: Iterable[str], prefer_kinds: Iterable[str], prefer_aspects
@@ -447,8 +458,11 @@ class Composer:
             if task or default:
                 return self.code(frameworks, task or default)  # "What is Keras?" then "show me an example"
             return self.code(frameworks, None)
-        hits = self.search(question, kinds=("task",), prefer_aspects=[task] if task else ())
-        facts = self.search(question, kinds=ANSWERABLE)
+        # Tasks and facts weighed on one reading of the message: "me pasas un ejemplo de entrenar una red en pytorch? lo
+        # necesito para la práctica de mañana" finds the training task in its question, and only weak facts in all of it
+        read, _ = self.reading(question, ("task", *ANSWERABLE), prefer_aspects=[task] if task else ())
+        hits = self._search(read, ("task",), (), [task] if task else ())
+        facts = self._search(read, ANSWERABLE, (), ())
         best_task = hits[0].confidence if hits else 0.0
         if self.clear(facts) and facts[0].confidence > best_task + CODE_MARGIN:
             return self.entry_answer(facts)  # "is TorchScript deprecated?": a fact answers it better than code

@@ -293,6 +293,15 @@ def test_the_task_the_question_is_about_beats_the_nlu_hint():
     assert SlotSet("answer_entries", ["task:export_onnx"]) in events
 
 
+def test_a_code_request_followed_by_what_it_is_for_gets_the_code():
+    # Tasks and facts are weighed on the same reading: the whole message found the training task, only its first
+    # sentence found a fact about learning PyTorch, and that fact won.
+    text = "me pasas un ejemplo de entrenar una red en pytorch? lo necesito para la práctica de mañana"
+    track = tracker("ask_code", text, [entity("task", "train"), entity("framework", "pytorch")], lang="es")
+    _, events = run(actions.ShowCode, track)
+    assert SlotSet("answer_entries", ["task:train"]) in events
+
+
 def test_a_question_taken_for_a_code_request_gets_the_fact_that_answers_it():
     track = tracker("ask_code", "is torchscript deprecated?", [entity("framework", "pytorch")])
     messages, events = run(actions.ShowCode, track)
