@@ -458,8 +458,9 @@ class Composer:
             if task or default:
                 return self.code(frameworks, task or default)  # "What is Keras?" then "show me an example"
             return self.code(frameworks, None)
-        # Tasks and facts weighed on one reading of the message: "me pasas un ejemplo de entrenar una red en pytorch? lo
-        # necesito para la práctica de mañana" finds the training task in its question, and only weak facts in all of it
+        # Tasks and facts weighed on one reading of the message: in "me pasas un ejemplo de entrenar una red en pytorch?
+        # lo necesito para la práctica de mañana" the whole message finds the training task clearly; a fact its first
+        # sentence alone finds must not beat that task
         read, _ = self.reading(question, ("task", *ANSWERABLE), prefer_aspects=[task] if task else ())
         hits = self._search(read, ("task",), (), [task] if task else ())
         facts = self._search(read, ANSWERABLE, (), ())
