@@ -111,21 +111,14 @@ class Composer:
         return [dict(item) for item in self.t.raw("examples")]
 
     # --- answers found by search ---------------------------------------------------------------
-    def search(
-        self,
-        question: Question,
-        *,
-        kinds: Iterable[str],
-        prefer_kinds: Iterable[str] = (),
-        prefer_aspects=(),
-        asked_first: bool = False,
-    ) -> list[Hit]:
-        """What answers the question, found in the reading of it that `reading` chooses."""
-        return self.reading(question, kinds, prefer_kinds, prefer_aspects, asked_first)[1]
+    def search(self, question: Question, **options) -> list[Hit]:
+        """What answers the question, found in the reading of it that `reading` chooses (same options)."""
+        return self.reading(question, **options)[1]
 
     def reading(
         self,
         question: Question,
+        *,
         kinds: Iterable[str],
         prefer_kinds: Iterable[str] = (),
         prefer_aspects=(),
@@ -461,7 +454,7 @@ class Composer:
         # Tasks and facts weighed on one reading of the message: in "me pasas un ejemplo de entrenar una red en pytorch?
         # lo necesito para la práctica de mañana" the whole message finds the training task clearly; a fact its first
         # sentence alone finds must not beat that task
-        read, _ = self.reading(question, ("task", *ANSWERABLE), prefer_aspects=[task] if task else ())
+        read, _ = self.reading(question, kinds=("task", *ANSWERABLE), prefer_aspects=[task] if task else ())
         hits = self._search(read, ("task",), (), [task] if task else ())
         facts = self._search(read, ANSWERABLE, (), ())
         best_task = hits[0].confidence if hits else 0.0
