@@ -286,6 +286,25 @@ def test_a_question_asking_for_a_number_is_answered_only_by_an_entry_that_gives_
 
 
 @pytest.mark.parametrize(
+    ("question", "lang", "answer"),
+    [
+        ("whats the newest version of jax right now", "en", None),
+        ("cual es la version mas reciente de vllm", "es", None),
+        ("what is the latest version of keras", "en", "keras-latest-version"),
+        ("cuál es la última versión de pytorch", "es", "pytorch-latest-version"),
+    ],
+)
+def test_a_question_asking_for_the_latest_version_is_answered_only_by_an_entry_that_gives_one(
+    store, question, lang, answer
+):
+    """asking_phrases.yml: what JAX or vLLM is says no version, so it is no answer to "which is the latest"."""
+    from actions.answers import Composer
+
+    assert store.asks_for("number", question, lang)
+    assert Composer(store, lang).answer(store.search(question, lang)).entries[:1] == ([answer] if answer else [])
+
+
+@pytest.mark.parametrize(
     ("question", "lang", "overview"),
     [("some background on rocm", "en", "about:rocm"), ("onnx a grandes rasgos", "es", "about:onnx")],
 )
