@@ -288,6 +288,26 @@ def test_a_question_asking_for_a_number_is_answered_only_by_an_entry_that_gives_
 @pytest.mark.parametrize(
     ("question", "lang", "answer"),
     [
+        ("gradient descent with nesterov", "en", None),
+        ("descenso de gradiente con nesterov", "es", None),
+        ("que learning rate con sgd en cifar", "es", None),
+        ("what is tensorflow lite", "en", "tensorflow-litert"),
+        ("sgd learning rate for resnet", "en", "gradient-descent-definition"),
+    ],
+)
+def test_a_short_question_about_a_word_the_knowledge_base_never_uses_is_not_answered_with_its_other_words(
+    store, question, lang, answer
+):
+    """store.SHORT_QUESTION_TERMS: "nesterov" is what is asked; what gradient descent is does not answer it. A word
+    the knowledge base uses ("resnet") leaves the answer as it was."""
+    from actions.answers import Composer
+
+    assert Composer(store, lang).answer(store.search(question, lang)).entries[:1] == ([answer] if answer else [])
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "answer"),
+    [
         ("whats the newest version of jax right now", "en", None),
         ("cual es la version mas reciente de vllm", "es", None),
         ("what is the latest version of keras", "en", "keras-latest-version"),
