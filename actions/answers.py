@@ -315,7 +315,21 @@ class Composer:
 
     def low_confidence(self, question: Question, ranking: list[dict], entities: dict[str, list[str]]) -> Answer:
         hits = self.search(question, kinds=ANSWERABLE)
+        code = self.code_asked(question, hits)
+        if code is not None:
+            return code
         return self.answer(hits, unknown=self._intent_offer(ranking, entities))
+
+    def code_asked(self, question: Question, hits: list[Hit]) -> Answer | None:
+        """The snippet of a task, when the message asks for code in so many words (knowledge/sources/
+        asking_phrases.yml: "torch.compile example please", "dame un ejemplo de torch.compile") though the NLU read
+        something else, and the task covers it clearly, at least as well as the best of `hits`; else None."""
+        if not self.store.asks_for("code", question.text, question.search_language):
+            return None
+        tasks = self._search(question, ("task",), (), ())
+        if self.clear(tasks) and (not hits or tasks[0].confidence >= hits[0].confidence):
+            return self.code(question.subjects, tasks[0].aspect)
+        return None
 
     def _intent_offer(self, ranking: list[dict], entities: dict[str, list[str]]) -> Answer:
         titles = self.t.raw("intent_titles")
@@ -328,12 +342,16 @@ class Composer:
         return Answer(self.t("low_confidence.offer"), buttons)
 
     def define(self, question: Question, named: list[str]) -> Answer:
-        """A definition, never code. Two subjects named ("deep learning vs machine learning"): one each, unless
-        one entry relates them, or states a fact on something else than what they are, and answers clearly
-        ("¿el machine learning es parte de la IA?", "el DataLoader de pytorch que batch size tiene por defecto")."""
+        """A definition, never code unless code is asked for in so many words (`code_asked`). Two subjects named
+        ("deep learning vs machine learning"): one each, unless one entry relates them, or states a fact on something
+        else than what they are, and answers clearly ("¿el machine learning es parte de la IA?", "el DataLoader de
+        pytorch que batch size tiene por defecto")."""
         hits = self.search(
             question, kinds=ANSWERABLE, prefer_kinds=("fact",), prefer_aspects=DEFINING, asked_first=True
         )
+        code = self.code_asked(question, hits)
+        if code is not None:
+            return code
         both = (
             self.clear(hits)
             and (hits[0].aspect == RELATIONSHIP or (hits[0].kind == "fact" and hits[0].aspect not in DEFINING))

@@ -680,3 +680,29 @@ def test_a_goal_whose_advice_depends_on_experience_gets_each_levels_advice_when_
     assert len(entries) >= 2 and all(entry.startswith("rec-") for entry in entries)
     assert "objetivo concreto" not in text_of(messages)  # not the advice for who has no goal yet
     assert [button["title"] for button in messages[0]["buttons"]][0] == "Principiante"
+
+
+# --- 2026-11-30, second round ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("intent", "text", "lang", "task"),
+    [
+        ("ask_definition", "mixed precision example with keras", "en", "mixed_precision"),
+        ("ask_definition", "un ejemplo de early stopping en pytorch", "es", "early_stopping"),
+        ("nlu_fallback", "early stopping example for tensorflow pls", "en", "early_stopping"),
+    ],
+)
+def test_code_asked_for_in_so_many_words_gets_the_snippet_whatever_the_nlu_read(intent, text, lang, task):
+    """asking_phrases.yml `code`: "example" asks for code, though the NLU read a definition or nothing clear."""
+    action = actions.Define if intent == "ask_definition" else actions.LowConfidence
+    messages, events = run(action, tracker(intent, text, lang=lang))
+    assert SlotSet("answer_entries", [f"task:{task}"]) in events
+    assert "```" in text_of(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("what is an epoch, for example in keras", "en"), ("que es un epoch, por ejemplo en keras", "es")],
+)
+def test_for_example_asks_for_no_code(text, lang):
+    messages, events = run(actions.Define, tracker("ask_definition", text, lang=lang))
+    assert "```" not in text_of(messages)
