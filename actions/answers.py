@@ -74,6 +74,7 @@ class Question:
     subjects: list[str] = field(default_factory=list)  # frameworks and concepts named, or carried over
     aspects: list[str] = field(default_factory=list)
     part: Question | None = None  # the sentences that ask, in a message that also tells ("¿qué es JAX? lo vi en...")
+    named_at: dict[str, int] = field(default_factory=dict)  # where in `text` each subject named is first named
 
 
 def intent_payload(intent: str, **entities: object) -> str:
@@ -129,6 +130,10 @@ class Composer:
         clear, or first with `asked_first` (a definition: "¿qué es JAX? lo vi en un tutorial de Keras" asks what JAX
         is, and the rest only tells a story). Else the whole message: "tengo una gráfica intel. ¿qué versión de
         pytorch instalo?" needs what it told."""
+        overview = self.overview_asked(question) if "overview" in kinds else None
+        if overview is not None:  # "dame una visión general de PyTorch, de dónde viene y cómo encaja con lo demás"
+            hits = self._search(question, kinds, prefer_kinds, prefer_aspects)
+            return question, [overview, *(hit for hit in hits if hit.entry != overview.entry)]
         whole: list[Hit] | None = None
         if question.part is not None and not asked_first:
             whole = self._search(question, kinds, prefer_kinds, prefer_aspects)
@@ -139,6 +144,25 @@ class Composer:
             if self.clear(asked):
                 return question.part, asked
         return question, whole if whole is not None else self._search(question, kinds, prefer_kinds, prefer_aspects)
+
+    def overview_asked(self, question: Question) -> Hit | None:
+        """The overview of the subject an overview is asked of (knowledge/sources/asking_phrases.yml), when the
+        knowledge base has it: the first subject named after the asking phrase ("an overview of TensorBoard and how it
+        relates to Keras"), else the last named before it ("trabajo con jax, ¿me haces un repaso general?")."""
+        lang = question.search_language
+        at = self.store.asked_at("overview", question.text, lang)
+        if at is None:
+            return None
+        named_at = {**self.store.named_at(question.text, lang), **question.named_at}  # the NLU's entities first
+        named = sorted(
+            (position, subject)
+            for subject, position in named_at.items()
+            if self.store.entry(f"about:{subject}") is not None
+        )
+        after = [subject for position, subject in named if position >= at]
+        before = [subject for position, subject in named if position < at]
+        subject = after[0] if after else before[-1] if before else None
+        return self.store.asked_hit(f"about:{subject}", lang) if subject else None
 
     def _search(
         self, question: Question, kinds: Iterable[str], prefer_kinds: Iterable[str], prefer_aspects
@@ -357,7 +381,9 @@ class Composer:
             and (hits[0].aspect == RELATIONSHIP or (hits[0].kind == "fact" and hits[0].aspect not in DEFINING))
             and self.store.about_all(hits[0].entry, question.search_language, named)
         )
-        if len(named) >= 2 and not both:
+        # An overview asked of one of them ("an overview of TensorBoard and how it relates to Keras") is one answer
+        asked_overview = bool(hits) and hits[0].kind == "overview" and hits[0] == self.overview_asked(question)
+        if len(named) >= 2 and not both and not asked_overview:
             parts, entries = [], []
             for subject in named:
                 one = Question(question.text, question.search_language, question.tokens, [subject], [])

@@ -98,7 +98,11 @@ def question(tracker: Tracker, carry_subjects: bool = False) -> Question:
     if not aspects and is_follow_up(tracker) and tracker.get_slot("aspect"):
         aspects = [tracker.get_slot("aspect")]
     search_language = lemmas.get("language") or language(tracker)
-    whole = Question(text, search_language, tokens, subjects, aspects)
+    named_at: dict[str, int] = {}
+    for found in message.get("entities") or []:
+        if found.get("entity") in SUBJECT_ENTITIES and "start" in found:
+            named_at[found["value"]] = min(found["start"], named_at.get(found["value"], found["start"]))
+    whole = Question(text, search_language, tokens, subjects, aspects, named_at=named_at)
     span = asked_span(lemmas.get("tokens") or [])
     if span is not None:
         first, end = span

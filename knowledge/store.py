@@ -368,6 +368,16 @@ class KnowledgeStore:
                 )
             ).all()
         self._stop = {lang: frozenset(words) for lang, words in self._stop.items()}
+        # Every name of a subject, to find where a message names it: its aliases and its own name ("TensorBoard", not
+        # an alias so as not to pull "can pytorch use tensorboard?" to the concept; "WSL" of "WSL (Windows Subsystem…)")
+        self._name_patterns: dict[str, list[tuple[re.Pattern, str]]] = defaultdict(list)
+        for lang in LANGUAGES:
+            names = [(phrase, value) for phrase, value, of in aliases if of in (lang, "*")]
+            names += [(getattr(row, f"name_{lang}").split(" (")[0], subject) for subject, row in self._subjects.items()]
+            for phrase, subject in names:
+                words = fold(phrase).split()
+                pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)"
+                self._name_patterns[lang].append((re.compile(pattern), subject))
         self._aliases: dict[str, dict[str, str]] = defaultdict(dict)  # one-word names only: "torch" -> pytorch
         for phrase, value, lang in aliases:
             if " " not in phrase.strip():
@@ -479,6 +489,41 @@ class KnowledgeStore:
         for phrase in phrases[False]:
             folded = folded.replace(f" {phrase} ", " | ")
         return any(f" {phrase} " in folded for phrase in phrases[True])
+
+    def asked_at(self, kind: str, text_: str, lang: str) -> int | None:
+        """Where in the text (a character offset) a phrase asking for a kind of answer starts, or None when it asks
+        for none (`asks_for`)."""
+        if not self.asks_for(kind, text_, lang):
+            return None
+        folded = fold(text_)  # as long as the text: accents dropped, not expanded
+        starts = [
+            found.start()
+            for phrase in self._asking[(kind, lang)][True]
+            for found in re.finditer(r"(?<!\w)" + r"\W+".join(map(re.escape, phrase.split())) + r"(?!\w)", folded)
+        ]
+        return min(starts, default=None)
+
+    def named_at(self, text_: str, lang: str) -> dict[str, int]:
+        """Where in the text (a character offset) each subject a name of it names ("wsl", "TensorBoard", "redes
+        recurrentes") is first named; a name inside a longer one at the same place is not named there
+        ("tensorflow" in "tensorflow.js")."""
+        folded = fold(text_)
+        spans: dict[str, tuple[int, int]] = {}
+        for pattern, subject in self._name_patterns[lang]:
+            named = pattern.search(folded)
+            if named and (named.start(), -len(named.group())) < spans.get(subject, (len(folded), 0)):
+                spans[subject] = (named.start(), -len(named.group()))
+        longest = {
+            start: min(length for first, length in spans.values() if first == start) for start, _ in spans.values()
+        }
+        return {subject: start for subject, (start, length) in spans.items() if length == longest[start]}
+
+    def asked_hit(self, entry_id: str, lang: str) -> Hit:
+        """An entry the question asks for by name (the overview of the subject an overview is asked of): found with
+        full confidence, as the question names exactly it."""
+        info = self._entries[entry_id]
+        shown = self.questions(entry_id, lang)
+        return Hit(entry_id, info.kind, info.subjects, info.aspect, info.chain, 1.0, 2.0, shown[0] if shown else "")
 
     def _context_words(self, tokens: Iterable[tuple[str, str]] | None, lang: str) -> set[str]:
         """The terms of a message's telling clauses (split at punctuation) that its asking clauses do not hold: the

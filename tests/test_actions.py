@@ -706,3 +706,36 @@ def test_code_asked_for_in_so_many_words_gets_the_snippet_whatever_the_nlu_read(
 def test_for_example_asks_for_no_code(text, lang):
     messages, events = run(actions.Define, tracker("ask_definition", text, lang=lang))
     assert "```" not in text_of(messages)
+
+
+def _named(text: str, kind: str, value: str, word: str) -> dict:
+    start = text.index(word)
+    return entity(kind, value, start, start + len(word))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "names", "overview"),
+    [
+        (
+            "quick overview of tensorboard and how it fits with keras",
+            "en",
+            [("framework", "keras", "keras")],
+            "tensorboard",
+        ),
+        ("uso jax en el curro, me das un panorama general?", "es", [("concept", "jax", "jax")], "jax"),
+        (
+            "un resumen de wsl, lo necesito para usar pytorch en windows",
+            "es",
+            [("framework", "pytorch", "pytorch")],
+            "wsl",
+        ),
+        ("resumime tensorflow.js porfa", "es", [], "tensorflow_js"),
+    ],
+)
+def test_an_overview_asked_of_a_subject_is_that_subjects_overview(text, lang, names, overview):
+    """Composer.overview_asked: the subject named after "overview of" (or the last before "panorama general"), not the
+    other subjects the message names, and not a shorter name inside a longer one ("tensorflow" in "tensorflow.js")."""
+    named = [_named(text, kind, value, word) for kind, value, word in names]
+    _, events = run(actions.Define, tracker("ask_definition", text, named, lang=lang))
+    entries = next(event["value"] for event in events if event.get("name") == "answer_entries")
+    assert entries[0] == f"about:{overview}"
