@@ -559,7 +559,10 @@ class Composer:
 
     def recommend(self, question: Question, experience: str | None, goal: str | None) -> Answer:
         """Advice at once: the rule for what the user told us, else the entry that answers the question, else
-        the general advice; then, as optional buttons, what would tailor it."""
+        the general advice; then, as optional buttons, what would tailor it. An overview asked for is no request for
+        advice ("resumen de wsl, en el trabajo me dijeron que lo necesito")."""
+        if self.overview_asked(question) is not None:
+            return self.entry_answer(self.search(question, kinds=ANSWERABLE))
         if not goal:  # the question itself may say what it is for ("quiero probar varios backends")
             hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("recommendation",))
             rule = self.store.recommendation_rule(hits[0].entry) if hits else None

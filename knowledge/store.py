@@ -376,7 +376,7 @@ class KnowledgeStore:
             names += [(getattr(row, f"name_{lang}").split(" (")[0], subject) for subject, row in self._subjects.items()]
             for phrase, subject in names:
                 words = fold(phrase).split()
-                pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)"
+                pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?:s|es)?(?!\w)"  # or its plural
                 self._name_patterns[lang].append((re.compile(pattern), subject))
         self._aliases: dict[str, dict[str, str]] = defaultdict(dict)  # one-word names only: "torch" -> pytorch
         for phrase, value, lang in aliases:

@@ -739,3 +739,22 @@ def test_an_overview_asked_of_a_subject_is_that_subjects_overview(text, lang, na
     _, events = run(actions.Define, tracker("ask_definition", text, named, lang=lang))
     entries = next(event["value"] for event in events if event.get("name") == "answer_entries")
     assert entries[0] == f"about:{overview}"
+
+
+def test_an_overview_asked_for_while_telling_a_goal_is_the_overview_not_advice():
+    """Composer.recommend: "en el curro" fills the goal, but what is asked for is ONNX's overview."""
+    text = "un pantallazo de onnx, en el curro lo usan mucho"
+    track = tracker("inform", text, [_named(text, "concept", "onnx", "onnx")], lang="es", goal="industry_job")
+    _, events = run(actions.Recommend, track)
+    entries = next(event["value"] for event in events if event.get("name") == "answer_entries")
+    assert entries[0] == "about:onnx"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "overview"),
+    [("intro general a las cnns y para que sirven", "es", "cnn"), ("quick intro to tensors", "en", "tensor")],
+)
+def test_an_overview_asked_of_a_subject_named_in_the_plural(text, lang, overview):
+    _, events = run(actions.Define, tracker("ask_definition", text, lang=lang))
+    entries = next(event["value"] for event in events if event.get("name") == "answer_entries")
+    assert entries[0] == f"about:{overview}"
