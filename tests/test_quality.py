@@ -209,6 +209,19 @@ def test_answer_score_counts_the_same_update_chain_as_right_and_pretending_as_wr
     assert results["top1"] == 0.5 and results["first_300"] == 0.5 and results["honest_unknown"] == 0.5
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_code_reply_counts_as_answered_first_in_whichever_framework_it_is(lang):
+    """tools.quality.answers.scorers: a task's lead is its title, which opens the reply in the framework asked for (not
+    only in Keras, the first framework its text would render in)."""
+    from actions.answers import Composer
+    from knowledge.store import KnowledgeStore
+    from tools.quality.answers import FIRST_CHARACTERS, scorers
+
+    _, lead_of = scorers()
+    reply = Composer(KnowledgeStore(), lang).code(["pytorch"], "train").text
+    assert 0 <= reply.find(lead_of("task:train", lang)) < FIRST_CHARACTERS
+
+
 def test_tiny_answer_evaluation_runs_the_real_servers(tmp_path):
     from tools.quality.answers import main
 

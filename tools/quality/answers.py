@@ -53,6 +53,7 @@ REPORT = ROOT / "reports" / "answers.md"
 DEV_REPORT = ROOT / "reports" / "work" / "dev_answers.md"
 RASA_PORT, ACTIONS_PORT = 19305, 19355
 FIRST_CHARACTERS = 300
+TASK_PREFIX = "task:"
 TARGETS = {"top1": 0.90, "honest_unknown": 0.90, "median_length": 400}
 CODE_BLOCK = re.compile(r"```.*?```", re.S)
 TINY_PER_LANGUAGE = 6
@@ -244,6 +245,10 @@ def scorers() -> tuple:
         return info.chain if info else entry
 
     def lead_of(entry: str, lang: str) -> str:
+        """A code task's reply opens with its title, followed by the framework asked for ("**Train a model —
+        PyTorch**"); any other entry's with its text."""
+        if entry.startswith(TASK_PREFIX):
+            return store.task_title(entry.removeprefix(TASK_PREFIX), lang)[:40]
         return composers[lang].render_entry(entry).lstrip("*")[:40]
 
     return chain_of, lead_of
