@@ -316,11 +316,8 @@ class Composer:
         named = question is not None and (bool(question.subjects) or any(t.startswith("subj") for t in terms))
         # Searched: small talk that may be a question, is long, or holds a word only the knowledge base's entries
         # state ("did executorch ever leave beta" was taken for a goodbye)
-        searched = (
-            intent in SEARCHED_SMALL_TALK
-            or len(terms) >= SMALL_TALK_WORDS
-            or (not named and any(self.store.is_specific(term, question.search_language) for term in terms))
-        )
+        specific = not named and any(self.store.is_specific(term, question.search_language) for term in terms)
+        searched = intent in SEARCHED_SMALL_TALK or len(terms) >= SMALL_TALK_WORDS or specific
         if question is not None and (named or searched):  # "thanks" is no question
             hits = self.search(question, kinds=(*ANSWERABLE, "task"))
             threshold = ANSWER_CLEARLY if searched else ANSWER
@@ -330,9 +327,12 @@ class Composer:
                 return self.entry_answer(hits)
             if intent == "out_of_scope" and named:  # about a subject we know: "did you mean", never "outside"
                 return self.answer(hits)
-            # About what an entry is most about, though it names no subject: "did you mean" or the nearest topics, at
-            # the same clear bar, never "outside what I know" ("tengo una demo el lunes, qué framework uso?")
-            if intent == "out_of_scope" and hits and hits[0].has_key and hits[0].confidence >= DID_YOU_MEAN:
+            # About what an entry is most about, though it names no subject, or holding a word only the knowledge
+            # base's entries state ("torchvision", "coremltools"): "did you mean", the nearest topics or "I don't have
+            # that yet", at the same clear bar, never "outside what I know" ("tengo una demo el lunes, qué framework
+            # uso?", "how do i get a pretrained faster rcnn from torchvision")
+            about = bool(hits) and hits[0].has_key and hits[0].confidence >= DID_YOU_MEAN
+            if intent == "out_of_scope" and (about or specific):
                 return self.answer(hits, threshold=threshold)
         with_examples = intent in ("greet", "help", "out_of_scope")
         return Answer(self.t(f"smalltalk.{intent}"), self.examples() if with_examples else [])
