@@ -505,18 +505,20 @@ class KnowledgeStore:
 
     def named_at(self, text_: str, lang: str) -> dict[str, int]:
         """Where in the text (a character offset) each subject a name of it names ("wsl", "TensorBoard", "redes
-        recurrentes") is first named; a name inside a longer one at the same place is not named there
+        recurrentes") is first named; a name inside a longer one is not named there
         ("tensorflow" in "tensorflow.js")."""
         folded = fold(text_)
-        spans: dict[str, tuple[int, int]] = {}
-        for pattern, subject in self._name_patterns[lang]:
-            named = pattern.search(folded)
-            if named and (named.start(), -len(named.group())) < spans.get(subject, (len(folded), 0)):
-                spans[subject] = (named.start(), -len(named.group()))
-        longest = {
-            start: min(length for first, length in spans.values() if first == start) for start, _ in spans.values()
-        }
-        return {subject: start for subject, (start, length) in spans.items() if length == longest[start]}
+        spans = [
+            (m.start(), m.end(), subject)
+            for pattern, subject in self._name_patterns[lang]
+            for m in pattern.finditer(folded)
+        ]
+        found: dict[str, int] = {}
+        for start, end, subject in sorted(spans):
+            inside = any(first <= start and end <= last and (first, last) != (start, end) for first, last, _ in spans)
+            if not inside and subject not in found:
+                found[subject] = start
+        return found
 
     def asked_hit(self, entry_id: str, lang: str) -> Hit:
         """An entry the question asks for by name (the overview of the subject an overview is asked of): found with
