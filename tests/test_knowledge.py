@@ -374,3 +374,12 @@ def test_informal_phrasings_find_their_entry_and_are_never_offered_as_buttons(st
     assert question not in store.questions(entry, lang)
     assert store.questions(entry, lang)  # its other questions are still offered
     assert entry in [hit.entry for hit in store.search(question, lang)]
+
+
+def test_where_a_subject_is_named_skips_a_name_inside_a_longer_one_not_its_later_mentions(store):
+    """KnowledgeStore.named_at: "tensorflow" inside "tensorflow.js" is not TensorFlow; the later "tensorflow" is."""
+    assert store.named_at("resumime tensorflow.js porfa, y como se compara con tensorflow", "es") == {
+        "tensorflow_js": 9,
+        "tensorflow": 52,
+    }
+    assert store.named_at("intro a las redes neuronales convolucionales", "es") == {"cnn": 12}
