@@ -70,7 +70,8 @@ QUESTION_MARK = "?"
 # higher.
 OVERVIEW = 0.2
 # A question asking for a number ("how many", "cuánto": asking_phrases.yml) is answered only by an entry whose
-# statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone.
+# statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone; one asking for a date ("what
+# year", "¿cuándo salió…?") only by an entry whose statement holds a year or another number ("since 2.16").
 NUMBER_TERM = re.compile(r"\d[\dp]*[a-z]{0,2}")
 YEAR_TERM = re.compile(r"(19|20)\d\d")
 ANY = "any"
@@ -158,7 +159,7 @@ class Hit:
     has_key: bool = True  # whether the entry has the question's weightiest word (what it is most about)
     key_in_passing: bool = False  # ... only in its statement: it mentions it, it is not about it ("what is TensorRT?")
     missing: float = 0.0  # weight share of the question's weightiest specific word the entry lacks (`is_specific`)
-    no_number: bool = False  # the question asks for a number ("how many…") and the entry's statement gives none
+    no_number: bool = False  # the question asks for a number ("how many…") or date and the entry's statement gives none
 
 
 @dataclass(frozen=True)
@@ -341,6 +342,7 @@ class KnowledgeStore:
             for row in session.scalars(select(models.AskingPhrase)):
                 self._asking[(row.kind, row.language)][row.asks].append(row.phrase)
             self._gives_number: set[tuple[str, str]] = set()  # (entry, language) whose statement holds a number
+            self._gives_date: set[tuple[str, str]] = set()  # ... a number or a year
             rows = session.execute(text("SELECT rowid, entry_id, language FROM entry_index")).all()
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
             self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -358,6 +360,8 @@ class KnowledgeStore:
                     self._content[documents[doc][1]].add(term)
                 if column == "statement" and NUMBER_TERM.fullmatch(term) and not YEAR_TERM.fullmatch(term):
                     self._gives_number.add(documents[doc])
+                if column == "statement" and NUMBER_TERM.fullmatch(term):
+                    self._gives_date.add(documents[doc])
                 if column == "keywords" or (
                     column == "statement" and self._entries[documents[doc][0]].kind == "recommendation"
                 ):
@@ -403,6 +407,17 @@ class KnowledgeStore:
             self._documents[lang] += 1
             for term in found:
                 self._df[lang][term] += 1
+        # The index terms of the phrases asking for a number or a date ("versión" in "¿en qué versión salió…?"): what
+        # the number or date answers, so an entry that gives one does not lack them
+        self._asking_terms = {
+            (kind, lang): {
+                term
+                for phrase in self._asking[(kind, lang)][True]
+                for term in self.query_terms(phrase, lang, [(word, word) for word in phrase.split()])
+            }
+            for kind in ("number", "date")
+            for lang in LANGUAGES
+        }
 
     def entry(self, entry_id: str) -> EntryInfo | None:
         return self._entries.get(entry_id)
@@ -598,6 +613,7 @@ class KnowledgeStore:
             ).all()
         ranked = list(ranked)
         wants_number = self.asks_for("number", text_, lang)
+        wants_date = not wants_number and self.asks_for("date", text_, lang)
         wants_overview = self.asks_for("overview", text_, lang)
         if wants_overview:  # the overviews of the subjects named, however many other entries name them
             listed = {entry_id for entry_id, _ in ranked}
@@ -643,6 +659,13 @@ class KnowledgeStore:
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
             score += OVERVIEW * (wants_overview and info.kind == "overview")
+            gives_number = (entry_id, lang) in self._gives_number
+            gives_date = (entry_id, lang) in self._gives_date
+            unsaid = {term for term in specific if term not in found}
+            if wants_number and gives_number:
+                unsaid -= self._asking_terms[("number", lang)]
+            if wants_date and gives_date:
+                unsaid -= self._asking_terms[("date", lang)]
             hits.append(
                 Hit(
                     entry_id,
@@ -655,8 +678,8 @@ class KnowledgeStore:
                     question,
                     key in found,
                     key in found and key not in self._asked[(entry_id, lang)],
-                    max((share for term, share in specific.items() if term not in found), default=0.0),
-                    wants_number and (entry_id, lang) not in self._gives_number,
+                    max((specific[term] for term in unsaid), default=0.0),
+                    (wants_number and not gives_number) or (wants_date and not gives_date),
                 )
             )
         hits.sort(key=lambda hit: -hit.score)

@@ -762,3 +762,61 @@ def test_an_overview_asked_of_a_subject_named_in_the_plural(text, lang, overview
     _, events = run(actions.Define, tracker("ask_definition", text, lang=lang))
     entries = next(event["value"] for event in events if event.get("name") == "answer_entries")
     assert entries[0] == f"about:{overview}"
+
+
+# --- 2026-11-30, sixth round ---------------------------------------------------------------------------------------
+def _entries(events: list) -> list[str] | None:
+    return next((event["value"] for event in events if event.get("name") == "answer_entries"), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("how can i clip gradients in keras", "en"), ("pasame codigo de acumulacion de gradientes en pytorch", "es")],
+)
+def test_a_code_request_about_what_no_snippet_shows_is_told_so(text, lang):
+    """Composer.code_for: the task the NLU named (a custom training step) is not given for a request about a word its
+    snippet lacks; the reply says there is no checked snippet for that."""
+    track = tracker("ask_code", text, [entity("task", "custom_training_step")], lang=lang)
+    messages, events = run(actions.ShowCode, track)
+    assert "```" not in text_of(messages)
+    assert text_of(messages) == table(lang)["answer"]["no_task"]
+
+
+def test_the_task_the_nlu_named_is_still_given_for_a_detail_of_it():
+    text = "keras functional api model definition code"
+    messages, events = run(actions.ShowCode, tracker("ask_code", text, [entity("task", "define_model")]))
+    assert _entries(events) == ["task:define_model"] and "```" in text_of(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("what is lr warmup and why do people use it", "en"), ("que es el warmup de la tasa de aprendizaje", "es")],
+)
+def test_what_something_is_taken_for_out_of_scope_never_gets_a_snippet(text, lang):
+    """asking_phrases.yml `definition`: the learning-rate snippet warms up, but does not say what warming up is."""
+    messages, _ = run(actions.SmallTalk, tracker("out_of_scope", text, lang=lang))
+    assert "```" not in text_of(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("can i use lora with keras or is it a pytorch only thing", "en"),
+        ("lora va con keras o solo con pytorch?", "es"),
+    ],
+)
+def test_a_comparison_asked_of_another_subject_is_answered_by_that_subjects_entry(text, lang):
+    """Composer.compare: where LoRA runs answers it, not Keras's and PyTorch's definitions side by side."""
+    named = [_named(text, "framework", "keras", "keras"), _named(text, "framework", "pytorch", "pytorch")]
+    _, events = run(actions.Compare, tracker("compare", text, named, lang=lang, frameworks=["keras", "pytorch"]))
+    assert _entries(events) == ["lora-frameworks"]
+
+
+def test_a_long_message_naming_a_subject_taken_for_bot_challenge_is_searched():
+    """Composer.smalltalk: not "I'm a bot" for a question about Keras's layers the NLU took for a challenge; the
+    knowledge base has nothing on rotary embeddings, so it says so."""
+    text = "keras trae capas con rotary embeddings o me las tengo que programar yo"
+    messages, _ = run(
+        actions.SmallTalk, tracker("bot_challenge", text, [_named(text, "framework", "keras", "keras")], lang="es")
+    )
+    assert text_of(messages) != table("es")["smalltalk"]["bot_challenge"]

@@ -328,6 +328,35 @@ def test_a_question_asking_for_the_latest_version_is_answered_only_by_an_entry_t
 
 
 @pytest.mark.parametrize(
+    ("question", "lang", "answer"),
+    [
+        ("in which version did pytorch add torch.compile", "en", "pytorch-compile"),
+        ("whats the default patience of the keras earlystopping callback", "en", None),
+        ("valor por defecto de la paciencia del earlystopping de keras", "es", None),
+    ],
+)
+def test_a_question_asking_in_which_version_or_for_a_default_value_wants_a_number(store, question, lang, answer):
+    """asking_phrases.yml: "in which version" is answered by the entry that gives it ("PyTorch 2.0"), the word
+    "version" counting as given by the number; a snippet states no default value, so it does not answer one."""
+    assert store.asks_for("number", question, lang)
+    assert _answered_with(store, question, lang) == answer
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "answer"),
+    [
+        ("what year did nvidia put out the first cuda release", "en", None),
+        ("en que año salio la primera version de cuda", "es", None),
+        ("which year was pytorch first released", "en", "pytorch-origin"),
+    ],
+)
+def test_a_question_asking_when_is_answered_only_by_an_entry_that_gives_a_date(store, question, lang, answer):
+    """asking_phrases.yml `date`: what CUDA is says nothing of when it came out."""
+    assert store.asks_for("date", question, lang)
+    assert _answered_with(store, question, lang) == answer
+
+
+@pytest.mark.parametrize(
     ("question", "lang", "overview"),
     [("some background on rocm", "en", "about:rocm"), ("onnx a grandes rasgos", "es", "about:onnx")],
 )

@@ -51,6 +51,9 @@ def test_spanish_lemmas():
         ("¿Qué es el deep learning?", "es", {"concept": ["deep_learning"]}),
         ("soy principiante y quiero investigar", "es", {"experience": ["beginner"], "goal": ["research"]}),
         ("show me the same thing in all three", "en", {"scope": ["all"]}),
+        # vocabulary.yml: the bare "laburo" tells where the user works; "conseguir laburo" is the goal
+        ("en el laburo tenemos que poner modelos en produccion, que framework usamos", "es", {"goal": None}),
+        ("quiero conseguir laburo, que framework aprendo", "es", {"goal": ["industry_job"]}),
     ],
 )
 def test_entities(matcher, text, lang, expected):
