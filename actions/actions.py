@@ -38,7 +38,17 @@ class SmallTalk(AnswerAction):
         return "action_smalltalk"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        return composer.smalltalk(tracker.latest_message["intent"]["name"], context.question(tracker))
+        intent = tracker.latest_message["intent"]["name"]
+        question = context.question(tracker)
+        told = any(context.entity_values(tracker, entity) for entity in ("goal", "experience", "aspect"))
+        if (
+            intent == "out_of_scope"
+            and told
+            and composer.store.asks_for("advice", question.text, question.search_language)
+        ):
+            # "en la fábrica vamos a montar control de calidad por visión artificial, ¿qué framework nos conviene?"
+            return Recommend().answer(composer, tracker)
+        return composer.smalltalk(intent, question)
 
 
 class LowConfidence(AnswerAction):

@@ -820,3 +820,29 @@ def test_a_long_message_naming_a_subject_taken_for_bot_challenge_is_searched():
         actions.SmallTalk, tracker("bot_challenge", text, [_named(text, "framework", "keras", "keras")], lang="es")
     )
     assert text_of(messages) != table("es")["smalltalk"]["bot_challenge"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "goal", "advice"),
+    [
+        (
+            "en el taller queremos detectar piezas defectuosas con vision artificial, que framework nos conviene?",
+            "es",
+            "computer_vision",
+            "rec-any-computer-vision-pytorch",
+        ),
+        (
+            "building a small web app that runs a model on the client in javascript, which framework",
+            "en",
+            "browser",
+            "rec-any-browser-tensorflow",
+        ),
+    ],
+)
+def test_advice_asked_with_a_goal_taken_for_out_of_scope_gets_the_advice(text, lang, goal, advice):
+    """asking_phrases.yml `advice`: the NLU took it for out of scope, but it tells a goal and asks which framework."""
+    named = [entity("goal", goal)]
+    messages, events = run(actions.SmallTalk, tracker("out_of_scope", text, named, lang=lang, goal=goal))
+    entries = _entries(events)
+    assert entries and entries[0] == advice
+    assert text_of(messages) != table(lang)["smalltalk"]["out_of_scope"]
