@@ -455,9 +455,18 @@ class Composer:
             ]
         if not self.clear(hits):
             hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("comparison",), prefer_aspects=overall)
+        others = {*question.named_at, *self.store.named_at(question.text, question.search_language)} - set(named)
+        # Never the comparison of another pair: "jax vs pytorch speed" is not answered by Keras against PyTorch
+        asked = {*named, *others}
+        hits = [
+            hit
+            for hit in hits
+            if not (
+                hit.kind in ("comparison", "recommendation") and set(hit.subjects) - asked and asked - set(hit.subjects)
+            )
+        ]
         # Direct: about both frameworks, or about another subject the question names, the frameworks being where it
         # is asked of ("se puede hacer lora con keras o solo con pytorch?" is answered by where LoRA runs)
-        others = {*question.named_at, *self.store.named_at(question.text, question.search_language)} - set(named)
         direct = self.clear(hits) and (set(named) <= set(hits[0].subjects) or bool(others & set(hits[0].subjects)))
         if len(named) >= 2 and not direct:
             parts, entries = [], []

@@ -846,3 +846,19 @@ def test_advice_asked_with_a_goal_taken_for_out_of_scope_gets_the_advice(text, l
     entries = _entries(events)
     assert entries and entries[0] == advice
     assert text_of(messages) != table(lang)["smalltalk"]["out_of_scope"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("jax or pytorch, which one trains faster", "en"), ("jax o pytorch, cual entrena mas rapido", "es")],
+)
+def test_a_comparison_of_a_pair_the_knowledge_base_does_not_compare_is_not_answered_with_another_pair(text, lang):
+    """Composer.compare: Keras against PyTorch on speed, or advice for JAX on TPUs, does not answer JAX against
+    PyTorch; PyTorch against TensorFlow still answers itself."""
+    named = [_named(text, "concept", "jax", "jax"), _named(text, "framework", "pytorch", "pytorch")]
+    _, events = run(actions.Compare, tracker("compare", text, named, lang=lang, frameworks=["pytorch"]))
+    assert not any("keras" in actions.store().entry(entry).subjects for entry in _entries(events) or [])
+    text = text.replace("jax", "tensorflow")
+    named = [_named(text, "framework", "tensorflow", "tensorflow"), _named(text, "framework", "pytorch", "pytorch")]
+    track = tracker("compare", text, named, lang=lang, frameworks=["tensorflow", "pytorch"])
+    assert _entries(run(actions.Compare, track)[1])[0].startswith("cmp-pytorch-tensorflow-speed")
