@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 from knowledge import models
 from knowledge.index import subject_term
 from knowledge.paths import database_url
-from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, fold_phrase, index_word, name_stems, terms, text_terms
+from knowledge.text import (
+    COMMON_WORD_FLOOR,
+    LANGUAGES,
+    fold,
+    fold_phrase,
+    index_word,
+    name_stems,
+    terms,
+    text_terms,
+)
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
 LEVELS = ("beginner", "intermediate", "experienced")
@@ -66,6 +75,9 @@ TYPO_MEMORY = 10_000  # unknown words remembered with their reading
 CONTEXT_WORD = 1.0
 CLAUSE_MARKS = frozenset(",;:.!?¿¡")
 QUESTION_MARK = "?"
+# "A vs B" compares A with B: an entry that holds only one of them ("tensorrt-llm vs vllm" -> what vLLM is) does not
+# answer it; it is offered, as one that lacks a specific word.
+COMPARED = frozenset({"vs", "versus"})
 # Ranking: an overview, asked for ("give me an overview of…": knowledge/sources/asking_phrases.yml), ranks OVERVIEW
 # higher.
 OVERVIEW = 0.2
@@ -563,6 +575,29 @@ class KnowledgeStore:
         told = {t for clause, asked in kept if not asked for t in self.query_terms("", lang, clause)}
         return told - {t for clause, asked in kept if asked for t in self.query_terms("", lang, clause)}
 
+    def _compared_sides(self, text_: str, lang: str) -> tuple[list[str], list[str]] | None:
+        """In "A vs B", the names in the word before "vs" and in the word after it ("tensorrt-llm" gives "tensorrt" and
+        "llm"), all of which an entry must hold to answer it."""
+        words = text_.split()
+        at = next((i for i, word in enumerate(words) if fold(word).strip(".,;:!?¿¡") in COMPARED), None)
+        if at is None:
+            return None
+
+        def side(near: list[str]) -> list[str]:
+            for word in near:
+                found = self.query_terms("", lang, [(w, w) for w in re.findall(r"\w+", word)])
+                if found:
+                    return found
+            return []
+
+        def named(found: list[str]) -> list[str]:  # names, not "writing" in "jax vmap vs writing a for loop"
+            return [
+                t for t in found if t.startswith("subj") or self.is_specific(t, lang) or self._unknown_name(t, lang)
+            ]
+
+        before, after = named(side(list(reversed(words[:at])))), named(side(words[at + 1 :]))
+        return (before, after) if before and after else None
+
     def is_specific(self, term: str, lang: str) -> bool:
         """Whether a query term is a specific word (SPECIFIC_LOG_PROB): "executorch", "windows"; not "beta"."""
         if term.isdigit() or term not in self._content[lang]:  # "pillar", "armar": in informal phrasings only
@@ -640,6 +675,7 @@ class KnowledgeStore:
         best_rank = ranked[0][1] or -1.0
         allowed = set(kinds) if kinds is not None else None
         prefer_kinds, prefer_aspects = set(prefer_kinds), set(prefer_aspects)
+        sides = self._compared_sides(text_, lang)
         hits = []
         for entry_id, rank in ranked:
             info = self._entries[entry_id]
@@ -666,6 +702,7 @@ class KnowledgeStore:
                 unsaid -= self._asking_terms[("number", lang)]
             if wants_date and gives_date:
                 unsaid -= self._asking_terms[("date", lang)]
+            one_sided = sides is not None and not all(term in found or term in own for side in sides for term in side)
             hits.append(
                 Hit(
                     entry_id,
@@ -678,7 +715,7 @@ class KnowledgeStore:
                     question,
                     key in found,
                     key in found and key not in self._asked[(entry_id, lang)],
-                    max((specific[term] for term in unsaid), default=0.0),
+                    1.0 if one_sided else max((specific[term] for term in unsaid), default=0.0),
                     (wants_number and not gives_number) or (wants_date and not gives_date),
                 )
             )

@@ -357,6 +357,19 @@ def test_a_question_asking_when_is_answered_only_by_an_entry_that_gives_a_date(s
 
 
 @pytest.mark.parametrize(
+    ("question", "lang", "answer"),
+    [
+        ("tensorrt-llm vs vllm throughput on an h100", "en", None),
+        ("lmdeploy vs vllm para servir un llm en mi servidor", "es", None),
+        ("tf lite vs pytorch on phones", "en", "cmp-pytorch-tensorflow-mobile"),
+    ],
+)
+def test_a_versus_question_is_answered_only_by_an_entry_holding_both_sides(store, question, lang, answer):
+    """store.COMPARED: what vLLM is holds one side of "tensorrt-llm vs vllm"; the mobile comparison holds both."""
+    assert _answered_with(store, question, lang) == answer
+
+
+@pytest.mark.parametrize(
     ("question", "lang", "overview"),
     [("some background on rocm", "en", "about:rocm"), ("onnx a grandes rasgos", "es", "about:onnx")],
 )
