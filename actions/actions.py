@@ -91,7 +91,12 @@ class Compare(AnswerAction):
         return "action_compare"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        return composer.compare(context.question(tracker, carry_subjects=not context.wants_all(tracker)))
+        question = context.question(tracker, carry_subjects=not context.wants_all(tracker))
+        asked = question.part or question
+        frameworks = [subject for subject in asked.subjects if composer.store.is_framework(subject)]
+        if len(frameworks) < 2 and composer.store.asks_for("definition", asked.text, asked.search_language):
+            return Define().answer(composer, tracker)  # "¿qué es JAX? lo vi en un tutorial de Keras"
+        return composer.compare(question)
 
 
 class ShowCode(AnswerAction):

@@ -862,3 +862,18 @@ def test_a_comparison_of_a_pair_the_knowledge_base_does_not_compare_is_not_answe
     named = [_named(text, "framework", "tensorflow", "tensorflow"), _named(text, "framework", "pytorch", "pytorch")]
     track = tracker("compare", text, named, lang=lang, frameworks=["tensorflow", "pytorch"])
     assert _entries(run(actions.Compare, track)[1])[0].startswith("cmp-pytorch-tensorflow-speed")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "asked", "told"),
+    [
+        ("que es jax? lo vi en un curso de keras", "es", "jax", "keras"),
+        ("what is jax? it came up in a keras course", "en", "jax", "keras"),
+    ],
+)
+def test_what_something_is_taken_for_a_comparison_is_its_definition(text, lang, asked, told):
+    """asking_phrases.yml `definition`: the NLU read a comparison, as two subjects are named, but one is asked about."""
+    named = [_named(text, "concept", asked, asked), _named(text, "framework", told, told)]
+    _, events = run(actions.Compare, tracker("compare", text, named, lang=lang))
+    entries = _entries(events)
+    assert entries and actions.store().entry(entries[0]).subjects == (asked,)
