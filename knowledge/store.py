@@ -20,16 +20,7 @@ from sqlalchemy.orm import Session
 from knowledge import models
 from knowledge.index import subject_term
 from knowledge.paths import database_url
-from knowledge.text import (
-    COMMON_WORD_FLOOR,
-    LANGUAGES,
-    fold,
-    fold_phrase,
-    index_word,
-    name_stems,
-    terms,
-    text_terms,
-)
+from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, fold_phrase, index_word, name_stems, terms, text_terms
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
 LEVELS = ("beginner", "intermediate", "experienced")
@@ -170,7 +161,9 @@ class Hit:
     question: str
     has_key: bool = True  # whether the entry has the question's weightiest word (what it is most about)
     key_in_passing: bool = False  # ... only in its statement: it mentions it, it is not about it ("what is TensorRT?")
-    missing: float = 0.0  # weight share of the question's weightiest specific word the entry lacks (`is_specific`)
+    # weight share of the question's weightiest specific word the entry lacks (`is_specific`); 1.0 when it holds only
+    # one side of "A vs B" (COMPARED)
+    missing: float = 0.0
     no_number: bool = False  # the question asks for a number ("how many…") or date and the entry's statement gives none
 
 
