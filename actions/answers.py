@@ -154,20 +154,22 @@ class Composer:
         """The overview of the subject an overview is asked of (knowledge/sources/asking_phrases.yml), when the
         knowledge base has it: the first subject named after the asking phrase ("an overview of TensorBoard and how it
         relates to Keras"), else the last named before it ("trabajo con jax, ¿me haces un repaso general?")."""
-        lang = question.search_language
-        at = self.store.asked_at("overview", question.text, lang)
+        at = self.store.asked_at("overview", question.text, question.search_language)
         if at is None:
             return None
-        named_at = {**self.store.named_at(question.text, lang), **question.named_at}  # the NLU's entities first
         named = sorted(
             (position, subject)
-            for subject, position in named_at.items()
+            for subject, position in self.named_at(question).items()
             if self.store.entry(f"about:{subject}") is not None
         )
         after = [subject for position, subject in named if position >= at]
         before = [subject for position, subject in named if position < at]
         subject = after[0] if after else before[-1] if before else None
-        return self.store.asked_hit(f"about:{subject}", lang) if subject else None
+        return self.store.asked_hit(f"about:{subject}", question.search_language) if subject else None
+
+    def named_at(self, question: Question) -> dict[str, int]:
+        """Where each subject the message names is first named: by the NLU's entities, else by its names."""
+        return {**self.store.named_at(question.text, question.search_language), **question.named_at}
 
     def _search(
         self, question: Question, kinds: Iterable[str], prefer_kinds: Iterable[str], prefer_aspects
@@ -455,7 +457,7 @@ class Composer:
             ]
         if not self.clear(hits):
             hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("comparison",), prefer_aspects=overall)
-        others = {*question.named_at, *self.store.named_at(question.text, question.search_language)} - set(named)
+        others = set(self.named_at(question)) - set(named)
         # Never the comparison of another pair: "jax vs pytorch speed" is not answered by Keras against PyTorch
         asked = {*named, *others}
         hits = [

@@ -571,6 +571,8 @@ class KnowledgeStore:
     def _compared_sides(self, text_: str, lang: str) -> tuple[list[str], list[str]] | None:
         """In "A vs B", the names in the word before "vs" and in the word after it ("tensorrt-llm" gives "tensorrt" and
         "llm"), all of which an entry must hold to answer it."""
+        if not any(marker in text_.lower() for marker in COMPARED):  # most messages: no need to read the words
+            return None
         words = text_.split()
         at = next((i for i, word in enumerate(words) if fold(word).strip(".,;:!?¿¡") in COMPARED), None)
         if at is None:

@@ -704,11 +704,19 @@ def test_code_asked_for_in_so_many_words_gets_the_snippet_whatever_the_nlu_read(
 
 
 @pytest.mark.parametrize(
-    ("text", "lang"),
-    [("what is an epoch, for example in keras", "en"), ("que es un epoch, por ejemplo en keras", "es")],
+    ("intent", "text", "lang"),
+    [
+        # "for example" asks for no code
+        ("ask_definition", "what is an epoch, for example in keras", "en"),
+        ("ask_definition", "que es un epoch, por ejemplo en keras", "es"),
+        # asking_phrases.yml `definition`: the learning-rate snippet warms up, but does not say what warming up is
+        ("out_of_scope", "what is lr warmup and why do people use it", "en"),
+        ("out_of_scope", "que es el warmup de la tasa de aprendizaje", "es"),
+    ],
 )
-def test_for_example_asks_for_no_code(text, lang):
-    messages, events = run(actions.Define, tracker("ask_definition", text, lang=lang))
+def test_what_something_is_never_gets_a_snippet(intent, text, lang):
+    action = actions.Define if intent == "ask_definition" else actions.SmallTalk
+    messages, _ = run(action, tracker(intent, text, lang=lang))
     assert "```" not in text_of(messages)
 
 
@@ -786,16 +794,6 @@ def test_the_task_the_nlu_named_is_still_given_for_a_detail_of_it():
     text = "keras functional api model definition code"
     messages, events = run(actions.ShowCode, tracker("ask_code", text, [entity("task", "define_model")]))
     assert _entries(events) == ["task:define_model"] and "```" in text_of(messages)
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [("what is lr warmup and why do people use it", "en"), ("que es el warmup de la tasa de aprendizaje", "es")],
-)
-def test_what_something_is_taken_for_out_of_scope_never_gets_a_snippet(text, lang):
-    """asking_phrases.yml `definition`: the learning-rate snippet warms up, but does not say what warming up is."""
-    messages, _ = run(actions.SmallTalk, tracker("out_of_scope", text, lang=lang))
-    assert "```" not in text_of(messages)
 
 
 @pytest.mark.parametrize(

@@ -311,48 +311,29 @@ def test_a_short_question_about_a_word_the_knowledge_base_never_uses_is_not_answ
 
 
 @pytest.mark.parametrize(
-    ("question", "lang", "answer"),
+    ("question", "lang", "kind", "answer"),
     [
-        ("whats the newest version of jax right now", "en", None),
-        ("cual es la version mas reciente de vllm", "es", None),
-        ("what is the latest version of keras", "en", "keras-latest-version"),
-        ("cuál es la última versión de pytorch", "es", "pytorch-latest-version"),
+        # what JAX or vLLM is says no version, so it is no answer to "which is the latest"
+        ("whats the newest version of jax right now", "en", "number", None),
+        ("cual es la version mas reciente de vllm", "es", "number", None),
+        ("what is the latest version of keras", "en", "number", "keras-latest-version"),
+        ("cuál es la última versión de pytorch", "es", "number", "pytorch-latest-version"),
+        # "in which version" is answered by the entry giving it ("PyTorch 2.0"): "version" counts as given by the
+        # number; a snippet states no default value
+        ("in which version did pytorch add torch.compile", "en", "number", "pytorch-compile"),
+        ("whats the default patience of the keras earlystopping callback", "en", "number", None),
+        ("valor por defecto de la paciencia del earlystopping de keras", "es", "number", None),
+        # what CUDA is says nothing of when it came out
+        ("what year did nvidia put out the first cuda release", "en", "date", None),
+        ("en que año salio la primera version de cuda", "es", "date", None),
+        ("which year was pytorch first released", "en", "date", "pytorch-origin"),
     ],
 )
-def test_a_question_asking_for_the_latest_version_is_answered_only_by_an_entry_that_gives_one(
-    store, question, lang, answer
+def test_a_question_asking_for_a_number_or_date_is_answered_only_by_an_entry_that_gives_one(
+    store, question, lang, kind, answer
 ):
-    """asking_phrases.yml: what JAX or vLLM is says no version, so it is no answer to "which is the latest"."""
-    assert store.asks_for("number", question, lang)
-    assert _answered_with(store, question, lang) == answer
-
-
-@pytest.mark.parametrize(
-    ("question", "lang", "answer"),
-    [
-        ("in which version did pytorch add torch.compile", "en", "pytorch-compile"),
-        ("whats the default patience of the keras earlystopping callback", "en", None),
-        ("valor por defecto de la paciencia del earlystopping de keras", "es", None),
-    ],
-)
-def test_a_question_asking_in_which_version_or_for_a_default_value_wants_a_number(store, question, lang, answer):
-    """asking_phrases.yml: "in which version" is answered by the entry that gives it ("PyTorch 2.0"), the word
-    "version" counting as given by the number; a snippet states no default value, so it does not answer one."""
-    assert store.asks_for("number", question, lang)
-    assert _answered_with(store, question, lang) == answer
-
-
-@pytest.mark.parametrize(
-    ("question", "lang", "answer"),
-    [
-        ("what year did nvidia put out the first cuda release", "en", None),
-        ("en que año salio la primera version de cuda", "es", None),
-        ("which year was pytorch first released", "en", "pytorch-origin"),
-    ],
-)
-def test_a_question_asking_when_is_answered_only_by_an_entry_that_gives_a_date(store, question, lang, answer):
-    """asking_phrases.yml `date`: what CUDA is says nothing of when it came out."""
-    assert store.asks_for("date", question, lang)
+    """asking_phrases.yml `number` (a version, a default value) and `date`."""
+    assert store.asks_for(kind, question, lang)
     assert _answered_with(store, question, lang) == answer
 
 
