@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from actions.i18n import Strings
 from knowledge import settings
-from knowledge.store import Claim, Hit, KnowledgeStore
+from knowledge.store import OVERVIEW_ASPECTS, Claim, Hit, KnowledgeStore
 
 # Confidence of the best match (knowledge/store.py: the weighted share of the question the entry covers):
 # at or above ANSWER the entry is the answer; down to DID_YOU_MEAN its question is offered; below, "I don't
@@ -188,8 +188,9 @@ class Composer:
     def refused(hit: Hit) -> bool:
         """Whether an entry is never the answer, only offered: it mentions what the question is most about only in
         passing ("what is TensorRT?" is not answered by what Triton is), lacks a specific word that weighs much, or
-        gives no number where one is asked for ("how many models are on the Hugging Face Hub?")."""
-        return hit.key_in_passing or hit.missing >= MISSING or hit.no_number
+        gives no number, date or maker where one is asked for ("how many models are on the Hugging Face Hub?", "who
+        founded Hugging Face?")."""
+        return hit.key_in_passing or hit.missing >= MISSING or hit.lacks_asked
 
     def clear(self, hits: list[Hit], threshold: float = ANSWER) -> bool:
         """Whether the best entry answers the question: confident enough, or nearly so and well ahead; never when
@@ -281,7 +282,7 @@ class Composer:
     def overview_claims(self, subject: str) -> list[Claim]:
         """What an overview shows: the subject's definition, origin and relationship, the first of each."""
         claims = []
-        for aspect in ("definition", "origin", "relationship"):
+        for aspect in OVERVIEW_ASPECTS:
             found = self.store.facts(subject, self.lang, aspect)
             if found:
                 claims.append(found[0])

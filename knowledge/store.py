@@ -72,6 +72,10 @@ COMPARED = frozenset({"vs", "versus"})
 # Ranking: an overview, asked for ("give me an overview of…": knowledge/sources/asking_phrases.yml), ranks OVERVIEW
 # higher.
 OVERVIEW = 0.2
+# What a subject's overview ("tell me about PyTorch") shows: the first of its facts of each of these aspects
+OVERVIEW_ASPECTS = ("definition", "origin", "relationship")
+# Aspects of the entries that say who made or governs their subject, whoever they name
+WHO_ASPECTS = frozenset({"origin"})
 # A question asking for a number ("how many", "cuánto": asking_phrases.yml) is answered only by an entry whose
 # statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone; one asking for a date ("what
 # year", "¿cuándo salió…?") only by an entry whose statement holds a year or another number ("since 2.16").
@@ -164,7 +168,8 @@ class Hit:
     # weight share of the question's weightiest specific word the entry lacks (`is_specific`); 1.0 when it holds only
     # one side of "A vs B" (COMPARED)
     missing: float = 0.0
-    no_number: bool = False  # the question asks for a number ("how many…") or date and the entry's statement gives none
+    # the question asks for a number ("how many…"), a date or who made something, and the entry's statement gives none
+    lacks_asked: bool = False
 
 
 @dataclass(frozen=True)
@@ -348,6 +353,7 @@ class KnowledgeStore:
                 self._asking[(row.kind, row.language)][row.asks].append(row.phrase)
             self._gives_number: set[tuple[str, str]] = set()  # (entry, language) whose statement holds a number
             self._gives_date: set[tuple[str, str]] = set()  # ... a number or a year
+            statements: dict[tuple[str, str], set[str]] = defaultdict(set)  # (entry, language) -> its statement's terms
             rows = session.execute(text("SELECT rowid, entry_id, language FROM entry_index")).all()
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
             self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -367,6 +373,8 @@ class KnowledgeStore:
                     self._gives_number.add(documents[doc])
                 if column == "statement" and NUMBER_TERM.fullmatch(term):
                     self._gives_date.add(documents[doc])
+                if column == "statement":
+                    statements[documents[doc]].add(term)
                 if column == "keywords" or (
                     column == "statement" and self._entries[documents[doc][0]].kind == "recommendation"
                 ):
@@ -420,9 +428,30 @@ class KnowledgeStore:
                 for phrase in self._asking[(kind, lang)][True]
                 for term in self.query_terms(phrase, lang, [(word, word) for word in phrase.split()])
             }
-            for kind in ("number", "date")
+            for kind in ("number", "date", "who")
             for lang in LANGUAGES
         }
+        # The makers (knowledge/sources/asking_phrases.yml, `maker`) each entry's statement names, by their index terms:
+        # what answers "who made…" ("Meta" in where PyTorch comes from, "Apple" in what Core ML is)
+        self._maker_terms = {
+            lang: {
+                phrase: frozenset(self.query_terms(phrase, lang, [(word, word) for word in phrase.split()]))
+                for phrase in self._asking[("maker", lang)][True]
+            }
+            for lang in LANGUAGES
+        }
+        self._makers = {
+            (entry_id, lang): {maker for maker, terms in self._maker_terms[lang].items() if terms and terms <= words}
+            for (entry_id, lang), words in statements.items()
+        }
+        self._says_who = {entry.id for entry in self._entries.values() if entry.aspect in WHO_ASPECTS}
+        for entry in self._entries.values():  # an overview says what the facts it shows say
+            if entry.kind == "fact" and entry.aspect in OVERVIEW_ASPECTS and len(entry.subjects) == 1:
+                overview = f"about:{entry.subjects[0]}"
+                for lang in LANGUAGES:
+                    self._makers.setdefault((overview, lang), set()).update(self._makers.get((entry.id, lang), ()))
+                if entry.id in self._says_who:
+                    self._says_who.add(overview)
 
     def entry(self, entry_id: str) -> EntryInfo | None:
         return self._entries.get(entry_id)
@@ -645,6 +674,10 @@ class KnowledgeStore:
         wants_number = self.asks_for("number", text_, lang)
         wants_date = not wants_number and self.asks_for("date", text_, lang)
         wants_overview = self.asks_for("overview", text_, lang)
+        # "who made…": an entry answers when it says where its subject comes from (who governs it), or its statement
+        # names a maker the question does not ("¿quién es el CEO de NVIDIA?" is not answered by what CUDA is)
+        wants_who = not wants_overview and self.asks_for("who", text_, lang)
+        makers_named = {maker for maker, terms in self._maker_terms[lang].items() if terms and terms <= set(query)}
         if wants_overview:  # the overviews of the subjects named, however many other entries name them
             listed = {entry_id for entry_id, _ in ranked}
             worst = max((rank for _, rank in ranked), default=0.0)
@@ -697,6 +730,9 @@ class KnowledgeStore:
                 unsaid -= self._asking_terms[("number", lang)]
             if wants_date and gives_date:
                 unsaid -= self._asking_terms[("date", lang)]
+            gives_who = entry_id in self._says_who or bool(self._makers.get((entry_id, lang), set()) - makers_named)
+            if wants_who and gives_who:
+                unsaid -= self._asking_terms[("who", lang)]
             one_sided = sides is not None and not all(term in found or term in own for side in sides for term in side)
             hits.append(
                 Hit(
@@ -711,7 +747,9 @@ class KnowledgeStore:
                     key in found,
                     key in found and key not in self._asked[(entry_id, lang)],
                     1.0 if one_sided else max((specific[term] for term in unsaid), default=0.0),
-                    (wants_number and not gives_number) or (wants_date and not gives_date),
+                    (wants_number and not gives_number)
+                    or (wants_date and not gives_date)
+                    or (wants_who and not gives_who),
                 )
             )
         hits.sort(key=lambda hit: -hit.score)

@@ -277,10 +277,10 @@ def test_a_question_asking_for_a_number_is_answered_only_by_an_entry_that_gives_
         ("cuántos modelos hay en el hub de hugging face", "es"),
     ]:
         hits = store.search(question, lang)
-        assert hits[0].entry == "hugging-face-definition" and hits[0].no_number
+        assert hits[0].entry == "hugging-face-definition" and hits[0].lacks_asked
         assert Composer(store, lang).answer(hits).entries == []
     hits = store.search("cuantos backends tiene keras 3", "es")
-    assert hits[0].entry == "keras-3-multi-backend" and not hits[0].no_number
+    assert hits[0].entry == "keras-3-multi-backend" and not hits[0].lacks_asked
     assert not store.asks_for("number", "how much faster is jax than pytorch", "en")
     assert not store.asks_for("number", "en cuanto a despliegue, cuál es mejor", "es")
 
@@ -327,12 +327,20 @@ def test_a_short_question_about_a_word_the_knowledge_base_never_uses_is_not_answ
         ("what year did nvidia put out the first cuda release", "en", "date", None),
         ("en que año salio la primera version de cuda", "es", "date", None),
         ("which year was pytorch first released", "en", "date", "pytorch-origin"),
+        # what Hugging Face is names no founder; what CUDA is names NVIDIA, which the question already names
+        ("who were the founders of hugging face", "en", "who", None),
+        ("quién fundó la empresa hugging face", "es", "who", None),
+        ("who is the ceo of nvidia right now", "en", "who", None),
+        # where Keras comes from says who made it; what JAX is names Google, and CUDA's overview NVIDIA
+        ("quién creó keras", "es", "who", "keras-origin"),
+        ("who makes jax", "en", "who", "jax-definition"),
+        ("which company makes cuda", "en", "who", "about:cuda"),
     ],
 )
-def test_a_question_asking_for_a_number_or_date_is_answered_only_by_an_entry_that_gives_one(
+def test_a_question_asking_for_a_number_date_or_maker_is_answered_only_by_an_entry_that_gives_one(
     store, question, lang, kind, answer
 ):
-    """asking_phrases.yml `number` (a version, a default value) and `date`."""
+    """asking_phrases.yml `number` (a version, a default value), `date` and `who` (with `maker`)."""
     assert store.asks_for(kind, question, lang)
     assert _answered_with(store, question, lang) == answer
 
