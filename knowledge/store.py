@@ -726,10 +726,9 @@ class KnowledgeStore:
             gives_number = (entry_id, lang) in self._gives_number
             gives_date = (entry_id, lang) in self._gives_date
             unsaid = {term for term in specific if term not in found}
-            if wants_number and gives_number:
-                unsaid -= self._asking_terms[("number", lang)]
-            if wants_date and gives_date:
-                unsaid -= self._asking_terms[("date", lang)]
+            # a version or a date answers the words of both ("¿en qué versión salió torch.compile?": "salió" asks when)
+            if (wants_number and gives_number) or (wants_date and gives_date):
+                unsaid -= self._asking_terms[("number", lang)] | self._asking_terms[("date", lang)]
             gives_who = entry_id in self._says_who or bool(self._makers.get((entry_id, lang), set()) - makers_named)
             if wants_who and gives_who:
                 unsaid -= self._asking_terms[("who", lang)]

@@ -321,6 +321,7 @@ def test_a_short_question_about_a_word_the_knowledge_base_never_uses_is_not_answ
         # "in which version" is answered by the entry giving it ("PyTorch 2.0"): "version" counts as given by the
         # number; a snippet states no default value
         ("in which version did pytorch add torch.compile", "en", "number", "pytorch-compile"),
+        ("en qué versión de pytorch salió torch.compile", "es", "number", "pytorch-compile"),  # "salió" asks when
         ("whats the default patience of the keras earlystopping callback", "en", "number", None),
         ("valor por defecto de la paciencia del earlystopping de keras", "es", "number", None),
         # what CUDA is says nothing of when it came out
