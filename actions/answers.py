@@ -595,9 +595,13 @@ class Composer:
     def recommend(self, question: Question, experience: str | None, goal: str | None) -> Answer:
         """Advice at once: the rule for what the user told us, else the entry that answers the question, else
         the general advice; then, as optional buttons, what would tailor it. An overview asked for is no request for
-        advice ("resumen de wsl, en el trabajo me dijeron que lo necesito")."""
+        advice ("resumen de wsl, en el trabajo me dijeron que lo necesito"), nor is what something is, unless which
+        framework is asked too ("¿qué es YOLO para detección de objetos?" gets what the knowledge base has on YOLO)."""
         if self.overview_asked(question) is not None:
             return self.entry_answer(self.search(question, kinds=ANSWERABLE))
+        text, lang = question.text, question.search_language
+        if self.store.asks_for("definition", text, lang) and not self.store.asks_for("advice", text, lang):
+            return self.answer(self.search(question, kinds=ANSWERABLE))
         if not goal:  # the question itself may say what it is for ("quiero probar varios backends")
             hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("recommendation",))
             rule = self.store.recommendation_rule(hits[0].entry) if hits else None

@@ -168,7 +168,8 @@ class Hit:
     # weight share of the question's weightiest specific word the entry lacks (`is_specific`); 1.0 when it holds only
     # one side of "A vs B" (COMPARED)
     missing: float = 0.0
-    # the question asks for a number ("how many…"), a date or who made something, and the entry's statement gives none
+    # the question asks for a number ("how many…"), a date or who made something, and the entry's statement gives none;
+    # or it asks what something is, and the entry is a rule of advice
     lacks_asked: bool = False
 
 
@@ -677,6 +678,9 @@ class KnowledgeStore:
         # "who made…": an entry answers when it says where its subject comes from (who governs it), or its statement
         # names a maker the question does not ("¿quién es el CEO de NVIDIA?" is not answered by what CUDA is)
         wants_who = not wants_overview and self.asks_for("who", text_, lang)
+        # what something is: a rule of advice never says ("¿qué es YOLO para detección de objetos?" is not answered by
+        # the advice for computer vision)
+        wants_definition = self.asks_for("definition", text_, lang)
         makers_named = {maker for maker, terms in self._maker_terms[lang].items() if terms and terms <= set(query)}
         if wants_overview:  # the overviews of the subjects named, however many other entries name them
             listed = {entry_id for entry_id, _ in ranked}
@@ -748,7 +752,8 @@ class KnowledgeStore:
                     1.0 if one_sided else max((specific[term] for term in unsaid), default=0.0),
                     (wants_number and not gives_number)
                     or (wants_date and not gives_date)
-                    or (wants_who and not gives_who),
+                    or (wants_who and not gives_who)
+                    or (wants_definition and info.kind == "recommendation"),
                 )
             )
         hits.sort(key=lambda hit: -hit.score)

@@ -875,3 +875,21 @@ def test_what_something_is_taken_for_a_comparison_is_its_definition(text, lang, 
     _, events = run(actions.Compare, tracker("compare", text, named, lang=lang))
     entries = _entries(events)
     assert entries and actions.store().entry(entries[0]).subjects == (asked,)
+
+
+# --- 2026-11-30, seventh round -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "goal"),
+    [
+        ("qué es detectron para detectar objetos en imagenes", "es", "computer_vision"),
+        ("what is wandb, i want to track my research experiments", "en", "research"),
+    ],
+)
+def test_what_something_is_told_with_a_goal_is_no_request_for_advice(text, lang, goal):
+    """Composer.recommend: the goal the message tells is filled, but it asks what a tool the knowledge base does not
+    hold is; no rule of advice answers that. Which framework asked with it still gets the advice."""
+    track = tracker("recommend", text, [entity("goal", goal)], lang=lang, goal=goal)
+    assert not any(entry.startswith("rec-") for entry in _entries(run(actions.Recommend, track)[1]) or [])
+    text += ", y qué framework uso?" if lang == "es" else ", and which framework should i use?"
+    track = tracker("recommend", text, [entity("goal", goal)], lang=lang, goal=goal)
+    assert _entries(run(actions.Recommend, track)[1])[0].startswith("rec-")
