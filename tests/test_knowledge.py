@@ -324,6 +324,9 @@ def test_a_short_question_about_a_word_the_knowledge_base_never_uses_is_not_answ
         ("en qué versión de pytorch salió torch.compile", "es", "number", "pytorch-compile"),  # "salió" asks when
         ("whats the default patience of the keras earlystopping callback", "en", "number", None),
         ("valor por defecto de la paciencia del earlystopping de keras", "es", "number", None),
+        # "how long" asks for a duration: when Keras joined TensorFlow, or where TorchServe went, gives none
+        ("how long does it take to get good at keras", "en", "number", None),
+        ("how long does it take to become productive with pytorch", "en", "number", None),
         # what CUDA is says nothing of when it came out
         ("what year did nvidia put out the first cuda release", "en", "date", None),
         ("en que año salio la primera version de cuda", "es", "date", None),
