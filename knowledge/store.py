@@ -675,8 +675,9 @@ class KnowledgeStore:
         wants_number = self.asks_for("number", text_, lang)
         wants_date = not wants_number and self.asks_for("date", text_, lang)
         wants_overview = self.asks_for("overview", text_, lang)
-        # "who made…": an entry answers when it says where its subject comes from (who governs it), or its statement
-        # names a maker the question does not ("¿quién es el CEO de NVIDIA?" is not answered by what CUDA is)
+        # "who made…": an entry answers when it tells where its subject comes from or who governs it (WHO_ASPECTS), or
+        # its statement names a maker the question does not ("¿quién es el CEO de NVIDIA?" is not answered by what CUDA
+        # is)
         wants_who = not wants_overview and self.asks_for("who", text_, lang)
         # what something is: a rule of advice never says ("¿qué es YOLO para detección de objetos?" is not answered by
         # the advice for computer vision)
