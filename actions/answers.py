@@ -33,7 +33,8 @@ SEARCHED_SMALL_TALK = ("help", "out_of_scope")  # small talk that may be a quest
 # ... and any small talk this many words long or longer, which is no greeting or thanks ("my training loss keeps going
 # down but validation loss goes up, what's happening" was taken for a greeting)
 SMALL_TALK_WORDS = 4
-GREETINGS = ("greet", "goodbye", "thank")  # small talk that is never a question, however long
+GREETINGS = ("greet", "goodbye", "thank")  # small talk that is never a question, however long, unless it asks for
+ASKING_KINDS = ("number", "date", "who")  # one of these kinds of answer (knowledge/sources/asking_phrases.yml)
 # Below the threshold, the best entry is still the answer when it is at most LEAD_BELOW under it and at least
 # LEAD ahead of the next entry ("que significa epoch cuando entrenas una red": 0.44 against 0.28), chosen on
 # the development questions like ANSWER.
@@ -341,7 +342,10 @@ class Composer:
             # message ("¿hay capa de multi-head attention ya hecha en keras o la tengo que programar yo?")
             if named and intent == "out_of_scope":
                 return self.answer(hits)
-            if named and intent not in GREETINGS and len(terms) >= SMALL_TALK_WORDS:  # not clear, as found above
+            # ... nor "bye" to a message asking for a number, a date or a maker ("how long does it take to learn
+            # pytorch" was taken for a goodbye)
+            asks = any(self.store.asks_for(kind, question.text, question.search_language) for kind in ASKING_KINDS)
+            if named and (asks or (intent not in GREETINGS and len(terms) >= SMALL_TALK_WORDS)):  # not clear, as above
                 return self.answer(hits, threshold=threshold)
             # About what an entry is most about, though it names no subject, or holding a word only the knowledge
             # base's entries state ("torchvision", "coremltools"): "did you mean", the nearest topics or "I don't have

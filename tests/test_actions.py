@@ -893,3 +893,14 @@ def test_what_something_is_told_with_a_goal_is_no_request_for_advice(text, lang,
     text += ", y qué framework uso?" if lang == "es" else ", and which framework should i use?"
     track = tracker("recommend", text, [entity("goal", goal)], lang=lang, goal=goal)
     assert _entries(run(actions.Recommend, track)[1])[0].startswith("rec-")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "intent"),
+    [("how long does it take to master pytorch", "en", "goodbye"), ("quién creó pytorch al final", "es", "thank")],
+)
+def test_a_question_asking_for_a_number_or_maker_taken_for_a_goodbye_is_no_goodbye(text, lang, intent):
+    """Composer.smalltalk (ASKING_KINDS): the NLU took it for a goodbye or thanks; it asks how long or who."""
+    named = [_named(text, "framework", "pytorch", "pytorch")]
+    messages, _ = run(actions.SmallTalk, tracker(intent, text, named, lang=lang))
+    assert text_of(messages) != table(lang)["smalltalk"][intent]
