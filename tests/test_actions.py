@@ -904,3 +904,16 @@ def test_a_question_asking_for_a_number_or_maker_taken_for_a_goodbye_is_no_goodb
     named = [_named(text, "framework", "pytorch", "pytorch")]
     messages, _ = run(actions.SmallTalk, tracker(intent, text, named, lang=lang))
     assert text_of(messages) != table(lang)["smalltalk"][intent]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("what is a good framework for image recognition", "en"),
+        ("qué es el mejor framework para visión artificial", "es"),
+    ],
+)
+def test_what_framework_is_good_for_a_goal_is_a_request_for_advice(text, lang):
+    """asking_phrases.yml `advice`: "what is a good framework…" reads as what something is, but asks for advice."""
+    track = tracker("recommend", text, [entity("goal", "computer_vision")], lang=lang, goal="computer_vision")
+    assert _entries(run(actions.Recommend, track)[1]) == ["rec-any-computer-vision-pytorch"]
