@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from actions.i18n import Strings
 from knowledge import settings
@@ -439,7 +439,19 @@ class Composer:
         opens = [claim.id for claim in self.overview_claims(subject)[:1]] == [hits[0].entry]
         if overview is None or not opens:
             return hits
-        return [overview, *(hit for hit in hits if hit is not overview)]
+        # it answers as the definition it opens with: what the overview's other lines lack does not refuse it ("que es
+        # el learning rate en el descenso de gradiente": the definition says, the overview's origin does not)
+        top = hits[0]
+        shown = replace(
+            overview,
+            confidence=max(overview.confidence, top.confidence),
+            score=max(overview.score, top.score),
+            has_key=top.has_key,
+            key_in_passing=top.key_in_passing,
+            missing=top.missing,
+            lacks_asked=top.lacks_asked,
+        )
+        return [shown, *(hit for hit in hits if hit is not overview)]
 
     def fact(self, question: Question) -> Answer:
         """A fact; about two frameworks named at once ("do pytorch and tensorflow run on windows?"), their

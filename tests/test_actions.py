@@ -119,6 +119,25 @@ def test_a_summary_asked_as_a_definition_gets_the_overview():
     assert entries[0] == "about:deep_learning"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        ("¿qué papel tiene el learning rate en el descenso del gradiente?", "es", "descenso del gradiente"),
+        ("explicame el learning rate del descenso de gradiente", "es", "descenso de gradiente"),
+        ("what does the learning rate do in gradient descent?", "en", "gradient descent"),
+    ],
+)
+def test_a_clear_definition_shown_as_its_overview_is_still_the_answer(text, lang, name):
+    """Composer._with_overview_first: the overview opening with the definition answers as that definition does; the
+    learning rate, said in the definition and not in the overview's other lines, does not turn it into "did you
+    mean"."""
+    start = text.index(name)
+    track = tracker("ask_definition", text, [entity("concept", "gradient_descent", start, start + len(name))], lang=lang)
+    _, events = run(actions.Define, track)
+    entries = [event["value"] for event in events if event.get("name") == "answer_entries"][0]
+    assert entries == ["about:gradient_descent", "gradient-descent-definition"]
+
+
 def test_the_specific_fact_asked_comes_first():
     track = tracker("ask_fact", "In what year was PyTorch first released?", [entity("framework", "pytorch")])
     text = text_of(run(actions.Fact, track)[0])
