@@ -132,7 +132,9 @@ def test_a_clear_definition_shown_as_its_overview_is_still_the_answer(text, lang
     learning rate, said in the definition and not in the overview's other lines, does not turn it into "did you
     mean"."""
     start = text.index(name)
-    track = tracker("ask_definition", text, [entity("concept", "gradient_descent", start, start + len(name))], lang=lang)
+    track = tracker(
+        "ask_definition", text, [entity("concept", "gradient_descent", start, start + len(name))], lang=lang
+    )
     _, events = run(actions.Define, track)
     entries = [event["value"] for event in events if event.get("name") == "answer_entries"][0]
     assert entries == ["about:gradient_descent", "gradient-descent-definition"]
