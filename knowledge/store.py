@@ -20,7 +20,17 @@ from sqlalchemy.orm import Session
 from knowledge import models
 from knowledge.index import subject_term
 from knowledge.paths import database_url
-from knowledge.text import COMMON_WORD_FLOOR, LANGUAGES, fold, fold_phrase, index_word, name_stems, terms, text_terms
+from knowledge.text import (
+    COMMON_WORD_FLOOR,
+    LANGUAGES,
+    fold,
+    fold_phrase,
+    index_word,
+    marked_stems,
+    name_stems,
+    terms,
+    text_terms,
+)
 
 LEVEL_FALLBACK = {"intermediate": "experienced"}  # a level borrows these rules where it has none
 LEVELS = ("beginner", "intermediate", "experienced")
@@ -487,7 +497,13 @@ class KnowledgeStore:
         "pytorch"), when one is close enough (one edit, else TYPO_SIMILARITY)."""
         names = self._aliases[lang]
         stemmed = index_word(word, lang, names, self._name_stems[lang])
-        if word in names or len(stemmed) < TYPO_MIN_LENGTH or not word.isalpha() or stemmed in self._df[lang]:
+        if word in names or not word.isalpha() or stemmed in self._df[lang]:
+            return stemmed
+        # typed without its stress mark ("¿me costaria menos?", "cuando salio"): the stem of the marked form
+        marked = next((found for found in marked_stems(word, lang) if found in self._df[lang]), None)
+        if marked is not None:
+            return marked
+        if len(stemmed) < TYPO_MIN_LENGTH:
             return stemmed
         key = (stemmed, lang)
         if key not in self._typos:

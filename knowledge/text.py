@@ -154,6 +154,21 @@ def stem(word: str, lang: str) -> str:
     return _stemmer(lang).stemWord(word)
 
 
+# Spanish verb forms whose stress mark carries the ending: typed without it, the stemmer misses the ending
+# ("costaria" -> "costari", "costaría" -> "cost"; "salio" -> "sali", "salió" -> "sal")
+UNMARKED_ENDINGS = {"es": ((re.compile(r"(?<=\w)i(as?|amos|ais|an)$"), r"í\1"), (re.compile(r"io$"), "ió"))}
+
+
+def marked_stems(word: str, lang: str) -> list[str]:
+    """The folded stems of a folded word read with the stress mark its ending may have lost (UNMARKED_ENDINGS):
+    "costaria" gives "cost", "valdria" "valdr"; none for a word whose ending takes no mark."""
+    found = []
+    for pattern, marked in UNMARKED_ENDINGS.get(lang, ()):
+        if pattern.search(word):
+            found.append(fold(stem(pattern.sub(marked, word), lang)))
+    return found
+
+
 def index_word(word: str, lang: str, names: Collection[str], named_stems: Mapping[str, str] | None = None) -> str:
     """A word as the question index holds it, in the index and in a query alike: a subject's one-word name (in
     `names`) whole, also when mistyped (`name_typo`) or in another form of the same stem (`named_stems`:

@@ -192,6 +192,14 @@ def test_a_typo_of_a_known_word_is_searched_as_that_word(store):
     assert store.query_terms("x", "en", tokens=[("zucchini", "zucchini"), ("gtx", "gtx")]) == ["zucchini", "gtx"]
 
 
+@pytest.mark.parametrize(("word", "verb"), [("costaria", "costar"), ("elegirias", "elegir")])
+def test_a_spanish_verb_typed_without_its_stress_mark_is_searched_as_its_verb(store, word, verb):
+    """The stemmer needs the mark to find the ending ("costaria" -> "costari", "costaría" -> "cost"): a word the index
+    does not know is read as its marked form when that one's stem is known."""
+    assert store.query_terms("x", "es", tokens=[(word, word)]) == store.query_terms("x", "es", tokens=[(verb, verb)])
+    assert store.query_terms("x", "es", tokens=[("necesaria", "necesaria")]) == ["necesari"]  # a known word stays
+
+
 def test_a_name_with_two_letters_swapped_is_read_as_the_name_and_a_short_one_only_when_swapped():
     names = {"pytorch": "pytorch", "keras": "keras", "jax": "jax", "dropout": "dropout"}
     assert index_word("pytroch", "en", names) == "pytorch"  # swapped
