@@ -678,6 +678,10 @@ class KnowledgeStore:
         if not query:
             return []
         named = {term for term in query if term.startswith("subj")}
+        # subjects the question names by a name that is no search alias ("tensorboard" in "tensorboard not installed
+        # after upgrading tensorflow"): an entry about one of them that speaks of the subjects named is about what was
+        # asked (not what ROCm is, which names PyTorch only, for "does tensorflow support rocm?")
+        spoken = {subject_term(subject) for subject in self.named_at(text_, lang)}
         match = " OR ".join(f'"{term}"' for term in query)
         with Session(self._engine) as session:
             ranked = session.execute(
@@ -738,7 +742,8 @@ class KnowledgeStore:
             # About another subject than the one asked about, unless the subjects named are concepts and it is asked
             # with what the question is most about ("por qué se entrenan las redes neuronales en GPU y no en la CPU":
             # GPUs, not neural networks). A framework named always counts: torch.no_grad is not jax.grad.
-            if named and not named & own and (strict or key not in self._asked[(entry_id, lang)]):
+            about_asked = bool(named & own) or (bool(spoken & own) and named <= found)
+            if named and not about_asked and (strict or key not in self._asked[(entry_id, lang)]):
                 confidence *= OTHER_SUBJECT
             about = sum(weight for term, weight in weights.items() if term in self._keyword_terms[(entry_id, lang)])
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total

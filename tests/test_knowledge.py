@@ -10,6 +10,7 @@ import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from actions.answers import ANSWER
 from actions.i18n import table
 from knowledge import build as builder
 from knowledge.index import subject_term
@@ -222,6 +223,30 @@ def test_another_form_of_a_long_name_is_the_name_and_a_short_stem_is_not():
 def test_a_spanish_verb_finds_the_entry_that_names_its_noun(store):
     hits = store.search("como funciona el dropout para no sobreajustar", "es")
     assert hits[0].entry == "overfitting-dropout" and hits[0].missing == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("where did tensorboard go after i upgraded tensorflow?", "en"),
+        ("me actualicé tensorflow y tensorboard ya no aparece", "es"),
+    ],
+)
+def test_an_entry_about_a_subject_named_by_a_name_that_is_no_alias_is_about_what_was_asked(store, question, lang):
+    """The NLU finds TensorFlow, "tensorboard" is no search alias (store.search: `spoken`): the entry about TensorBoard
+    that speaks of TensorFlow keeps its confidence, and answers."""
+    hits = store.search(question, lang, subjects=["tensorflow"])
+    assert hits[0].entry == "tensorboard-separate-install" and hits[0].confidence >= ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("can tensorflow use rocm on an amd card?", "en"), ("¿tensorflow funciona con rocm en una gráfica amd?", "es")],
+)
+def test_an_entry_about_a_subject_named_that_never_speaks_of_the_framework_named_is_not_about_it(store, question, lang):
+    """What ROCm is (it names PyTorch only) does not answer whether TensorFlow runs on ROCm."""
+    hits = store.search(question, lang, subjects=["tensorflow"])
+    assert all(hit.confidence < ANSWER for hit in hits if "tensorflow" not in hit.subjects)
 
 
 def test_entries_that_state_one_claim_share_their_chain_and_their_updates_join_it(store):
