@@ -79,7 +79,10 @@ FILLERS = {
     "en": set("exactly actually basically simply precisely briefly hi hey hello pls plz eli5".split()),
     "es": set(
         "exactamente realmente basicamente simplemente precisamente concretamente brevemente favor porfa porfavor "
-        "hola oye ensename muestrame pasame dame dime explicame cuentame ayudame".split()
+        "hola oye ensename muestrame pasame dame dime explicame cuentame ayudame "
+        # the same requests with a pronoun attached, or asked ("¿me enseñas cómo…?", "explícamelo fácil")
+        "ensenamelo muestramelo pasamelo damelo dimelo explicamelo cuentamelo explicanos ensenanos "
+        "ensenas ensenarias explicas explicarias muestras mostrarias".split()
     ),
 }
 

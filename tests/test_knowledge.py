@@ -201,6 +201,15 @@ def test_a_spanish_verb_typed_without_its_stress_mark_is_searched_as_its_verb(st
     assert store.query_terms("x", "es", tokens=[("necesaria", "necesaria")]) == ["necesari"]  # a known word stays
 
 
+@pytest.mark.parametrize(
+    "question", ["¿qué es una red siamesa? explícamelo fácil", "¿me enseñas cómo se congela una capa en keras?"]
+)
+def test_a_spanish_request_with_its_pronoun_attached_or_asked_is_no_search_word(store, question):
+    """knowledge.text.FILLERS: "explícamelo" and "me enseñas" only ask; as rare words of a few informal phrasings they
+    weighed more than what the question is about (and found the entry whose phrasing said them)."""
+    assert not {"explicamel", "ensen"} & set(store.query_terms(question, "es"))
+
+
 def test_a_name_with_two_letters_swapped_is_read_as_the_name_and_a_short_one_only_when_swapped():
     names = {"pytorch": "pytorch", "keras": "keras", "jax": "jax", "dropout": "dropout"}
     assert index_word("pytroch", "en", names) == "pytorch"  # swapped
