@@ -357,6 +357,7 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = D
         same_claims = index.load_same_claims(SOURCES_DIR / index.SAME_CLAIMS_FILE)
         synonyms = index.load_synonyms(SOURCES_DIR / index.SYNONYMS_FILE)
         asking = index.load_asking_phrases(SOURCES_DIR / index.ASKING_PHRASES_FILE)
+        makers = index.load_makers(SOURCES_DIR / index.MAKERS_FILE)
         entries = index.entry_rows(rows, questions, same_claims)
     except ValueError as error:
         raise SourceError(str(error)) from error
@@ -378,7 +379,7 @@ def build(out: Path, runs_path: Path = DEFAULT_RUNS, measurements_path: Path = D
         session.flush()
         try:
             unshown = index.searched_only(SOURCES_DIR / index.QUESTIONS_DIR_NAME)
-            index.write_index(session, rows, entries, questions, synonyms, unshown, asking)
+            index.write_index(session, rows, entries, questions, synonyms, unshown, asking, makers)
         except ValueError as error:
             raise SourceError(str(error)) from error
     engine.dispose()

@@ -33,6 +33,7 @@ QUESTIONS_DIR_NAME = "questions"
 SAME_CLAIMS_FILE = "same_claims.yml"
 SYNONYMS_FILE = "synonyms.yml"
 ASKING_PHRASES_FILE = "asking_phrases.yml"
+MAKERS_FILE = "makers.yml"
 FTS_DDL = (
     "CREATE VIRTUAL TABLE entry_index USING fts5("
     "entry_id UNINDEXED, language UNINDEXED, questions, statement, keywords, "
@@ -113,6 +114,16 @@ def load_asking_phrases(path: Path) -> dict[str, dict[str, dict[str, list[str]]]
             phrases = {key: [fold_phrase(str(p)) for p in lists.get(key) or []] for key in ("asks", "not")}
             table.setdefault(kind, {})[lang] = phrases
     return table
+
+
+def load_makers(path: Path) -> list[str]:
+    """The makers' names, folded (knowledge/sources/makers.yml)."""
+    if not path.is_file():
+        return []
+    found = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(found, list) or not all(isinstance(name, str) and name.strip() for name in found):
+        raise ValueError(f"{MAKERS_FILE}: needs a list of names.")
+    return list(dict.fromkeys(fold_phrase(name) for name in found))
 
 
 def load_same_claims(path: Path) -> list[list[str]]:
@@ -237,10 +248,12 @@ def write_index(
     synonyms: dict[str, dict[str, list[str]]] | None = None,
     unshown: set[tuple[str, str, str]] = frozenset(),
     asking: dict[str, dict[str, dict[str, list[str]]]] | None = None,
+    makers: list[str] = (),
 ) -> None:
-    """Fill entries, entry_questions, stop_words, synonyms, asking phrases and the FTS5 index (inside the build's
-    transaction)."""
+    """Fill entries, entry_questions, stop_words, synonyms, asking phrases, makers and the FTS5 index (inside the
+    build's transaction)."""
     session.add_all(entries)
+    session.add_all(models.Maker(name=name) for name in makers)
     for kind, by_language in (asking or {}).items():
         for lang, lists in by_language.items():
             phrases = {phrase: False for phrase in lists["not"]} | {phrase: True for phrase in lists["asks"]}

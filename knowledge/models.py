@@ -196,6 +196,14 @@ class AskingPhrase(Base):
     asks = Column(Boolean, nullable=False)
 
 
+class Maker(Base):
+    """A company, foundation or person that makes the tools ("nvidia", "linux foundation"), folded
+    (knowledge/sources/makers.yml): a statement naming one says who made something."""
+
+    __tablename__ = "makers"
+    name = Column(String, primary_key=True)
+
+
 class CommonWord(Base):
     """How common a word stem is in the language at large (the log probability of its most frequent form in
     spacy-lookups-data's `lexeme_prob` table), for stems down to COMMON_WORD_FLOOR (knowledge/text.py). A word the

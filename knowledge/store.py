@@ -228,7 +228,13 @@ class KnowledgeStore:
             self._subjects = {row.id: row for row in session.scalars(select(models.Subject))}
             self._tasks = {row.id: row for row in session.scalars(select(models.Task))}
             session.expunge_all()
-        self._load_index()
+        try:
+            self._load_index()
+        except DatabaseError as error:  # a file an older `make kb` built, without a table this code reads
+            raise KnowledgeBaseUnavailable(
+                f"Knowledge base at {url or database_url()} is from an older build ({error.orig}): run `make kb` to "
+                "rebuild it."
+            ) from error
 
     # --- names -------------------------------------------------------------------------------
     def frameworks(self) -> list[str]:
@@ -362,6 +368,7 @@ class KnowledgeStore:
             self._asking: dict[tuple[str, str], dict[bool, list[str]]] = defaultdict(lambda: {True: [], False: []})
             for row in session.scalars(select(models.AskingPhrase)):
                 self._asking[(row.kind, row.language)][row.asks].append(row.phrase)
+            makers = list(session.scalars(select(models.Maker.name)))
             self._gives_number: set[tuple[str, str]] = set()  # (entry, language) whose statement holds a number
             self._gives_date: set[tuple[str, str]] = set()  # ... a number or a year
             statements: dict[tuple[str, str], set[str]] = defaultdict(set)  # (entry, language) -> its statement's terms
@@ -435,21 +442,15 @@ class KnowledgeStore:
         # the number or date answers, so an entry that gives one does not lack them
         self._asking_terms = {
             (kind, lang): {
-                term
-                for phrase in self._asking[(kind, lang)][True]
-                for term in self.query_terms(phrase, lang, [(word, word) for word in phrase.split()])
+                term for phrase in self._asking[(kind, lang)][True] for term in self._phrase_terms(phrase, lang)
             }
             for kind in ("number", "date", "who")
             for lang in LANGUAGES
         }
-        # The makers (knowledge/sources/asking_phrases.yml, `maker`) each entry's statement names, by their index terms:
-        # what answers "who made…" ("Meta" in where PyTorch comes from, "Apple" in what Core ML is)
+        # The makers (knowledge/sources/makers.yml) each entry's statement names, by their index terms: what answers
+        # "who made…" ("Meta" in where PyTorch comes from, "Apple" in what Core ML is)
         self._maker_terms = {
-            lang: {
-                phrase: frozenset(self.query_terms(phrase, lang, [(word, word) for word in phrase.split()]))
-                for phrase in self._asking[("maker", lang)][True]
-            }
-            for lang in LANGUAGES
+            lang: {maker: frozenset(self._phrase_terms(maker, lang)) for maker in makers} for lang in LANGUAGES
         }
         self._makers = {
             (entry_id, lang): {maker for maker, terms in self._maker_terms[lang].items() if terms and terms <= words}
@@ -463,6 +464,10 @@ class KnowledgeStore:
                     self._makers.setdefault((overview, lang), set()).update(self._makers.get((entry.id, lang), ()))
                 if entry.id in self._says_who:
                     self._says_who.add(overview)
+
+    def _phrase_terms(self, phrase: str, lang: str) -> list[str]:
+        """A folded phrase's index terms, read word by word (no lemmatiser needed)."""
+        return self.query_terms(phrase, lang, [(word, word) for word in phrase.split()])
 
     def entry(self, entry_id: str) -> EntryInfo | None:
         return self._entries.get(entry_id)

@@ -121,6 +121,17 @@ def test_corrupt_database_says_how_to_rebuild(tmp_path):
         KnowledgeStore(f"sqlite:///{broken}")
 
 
+def test_a_database_an_older_build_made_says_how_to_rebuild(kb_path, tmp_path):
+    older = tmp_path / "kb.sqlite"
+    shutil.copy(kb_path, older)
+    engine = create_engine(f"sqlite:///{older}")
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE makers"))
+    engine.dispose()
+    with pytest.raises(KnowledgeBaseUnavailable, match="older build.*make kb"):
+        KnowledgeStore(f"sqlite:///{older}")
+
+
 def test_builder_rejects_a_dangling_reference(tmp_path, monkeypatch):
     sources = tmp_path / "sources"
     shutil.copytree(builder.SOURCES_DIR, sources)
@@ -429,6 +440,10 @@ def test_a_sentence_told_after_the_question_is_the_situation_not_the_question(st
 
 def test_builder_rejects_asking_phrases_without_the_phrases_that_ask(tmp_path, monkeypatch):
     _refused(tmp_path, monkeypatch, "asking_phrases.yml", "number:\n  en:\n    not: [how much faster]\n", "`asks`")
+
+
+def test_builder_rejects_makers_that_are_not_a_list_of_names(tmp_path, monkeypatch):
+    _refused(tmp_path, monkeypatch, "makers.yml", "nvidia: [jensen huang]\n", "list of names")
 
 
 def test_the_action_server_refuses_to_start_without_a_knowledge_base_and_says_how_to_build_it(tmp_path):
