@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -126,12 +126,14 @@ def stop_words(lang: str) -> frozenset[str]:
     return (frozenset(fold(w) for w in words) - KEEP.get(lang, set())) | pieces | FILLERS.get(lang, set())
 
 
+@lru_cache(maxsize=4096)  # one search folds its message and each of its words several times
 def fold(text: str) -> str:
     """Lowercase without accents: "Cómo" -> "como"."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=256)  # ... and asks several times whether the message holds a phrase
 def fold_phrase(text: str) -> str:
     """Case, accents, punctuation (with "¿" and "¡") and spacing folded: two texts equal after this are the same
     question or example ("¿Qué   tal?" and "que tal"). Symbols are not punctuation ("c++" stays)."""
