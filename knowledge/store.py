@@ -79,6 +79,7 @@ QUESTION_MARK = "?"
 # "A vs B" compares A with B: an entry that holds only one of them ("tensorrt-llm vs vllm" -> what vLLM is) does not
 # answer it; it is offered, as one that lacks a specific word.
 COMPARED = frozenset({"vs", "versus"})
+COMPARED_REACH = 2  # words either side of "vs" where its sides' names are looked for
 # Ranking: an overview, asked for ("give me an overview of…": knowledge/sources/asking_phrases.yml), ranks OVERVIEW
 # higher.
 OVERVIEW = 0.2
@@ -629,19 +630,19 @@ class KnowledgeStore:
         if at is None:
             return None
 
-        def side(near: list[str]) -> list[str]:
-            for word in near:
-                found = self.query_terms("", lang, [(w, w) for w in re.findall(r"\w+", word)])
-                if found:
-                    return found
-            return []
-
         def named(found: list[str]) -> list[str]:  # names, not "writing" in "jax vmap vs writing a for loop"
             return [
                 t for t in found if t.startswith("subj") or self.is_specific(t, lang) or self._unknown_name(t, lang)
             ]
 
-        before, after = named(side(list(reversed(words[:at])))), named(side(words[at + 1 :]))
+        def side(near: list[str]) -> list[str]:  # the nearer of the two next words holding a name ("deepspeed zero-3")
+            for word in near[:COMPARED_REACH]:
+                found = named(self.query_terms("", lang, [(w, w) for w in re.findall(r"\w+", word)]))
+                if found:
+                    return found
+            return []
+
+        before, after = side(list(reversed(words[:at]))), side(words[at + 1 :])
         return (before, after) if before and after else None
 
     def is_specific(self, term: str, lang: str) -> bool:

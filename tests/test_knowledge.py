@@ -397,7 +397,7 @@ def test_a_short_question_about_a_word_the_knowledge_base_never_uses_is_not_answ
 def test_a_question_asking_for_a_number_date_or_maker_is_answered_only_by_an_entry_that_gives_one(
     store, question, lang, kind, answer
 ):
-    """asking_phrases.yml `number` (a version, a default value), `date` and `who` (with `maker`)."""
+    """asking_phrases.yml `number` (a version, a default value), `date` and `who` (with makers.yml)."""
     assert store.asks_for(kind, question, lang)
     assert _answered_with(store, question, lang) == answer
 
@@ -413,6 +413,18 @@ def test_a_question_asking_for_a_number_date_or_maker_is_answered_only_by_an_ent
 def test_a_versus_question_is_answered_only_by_an_entry_holding_both_sides(store, question, lang, answer):
     """store.COMPARED: what vLLM is holds one side of "tensorrt-llm vs vllm"; the mobile comparison holds both."""
     assert _answered_with(store, question, lang) == answer
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("horovod 0.28 vs pytorch ddp for multi-node training on a gpu cluster, which one?", "en"),
+        ("colossal-ai 0.4 vs pytorch fsdp para entrenamiento distribuido en varios nodos, cuál elijo?", "es"),
+    ],
+)
+def test_a_versus_side_is_named_by_either_of_the_two_words_nearest_to_vs(store, question, lang):
+    """store.COMPARED_REACH: the version next to "vs" names nothing, the name before it does; no entry holds it."""
+    assert all(hit.missing == 1.0 for hit in store.search(question, lang, subjects=["pytorch"]))
 
 
 @pytest.mark.parametrize(
