@@ -81,7 +81,8 @@ FILLERS = {
         "exactamente realmente basicamente simplemente precisamente concretamente brevemente favor porfa porfavor "
         "hola oye ensename muestrame pasame dame dime explicame cuentame ayudame "
         # the same requests with a pronoun attached, or asked ("¿me enseñas cómo…?", "explícamelo fácil")
-        "ensenamelo muestramelo pasamelo damelo dimelo explicamelo cuentamelo explicanos ensenanos "
+        "ensenamelo muestramelo pasamelo damelo dimelo explicamelo cuentamelo explicanos ensenanos recomiendame "
+        "recomendame recomiendenme aconsejame "
         "ensenas ensenarias explicas explicarias muestras mostrarias".split()
     ),
 }
