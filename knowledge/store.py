@@ -730,7 +730,8 @@ class KnowledgeStore:
             if self.is_specific(term, lang) or (short and self._unknown_name(term, lang))
         }
         key = max(weights, key=weights.__getitem__)
-        strict = key in named or bool(named & {subject_term(f) for f in self.frameworks()})
+        frameworks_named = named & {subject_term(f) for f in self.frameworks()}
+        strict = key in named or bool(frameworks_named)
         best_rank = ranked[0][1] or -1.0
         allowed = set(kinds) if kinds is not None else None
         prefer_kinds, prefer_aspects = set(prefer_kinds), set(prefer_aspects)
@@ -749,7 +750,10 @@ class KnowledgeStore:
             # with what the question is most about ("por qué se entrenan las redes neuronales en GPU y no en la CPU":
             # GPUs, not neural networks). A framework named always counts: torch.no_grad is not jax.grad.
             about_asked = bool(named & own) or (bool(spoken & own) and named <= found)
-            if named and not about_asked and (strict or key not in self._asked[(entry_id, lang)]):
+            # ... and an entry about a concept named that never speaks of the framework named is about the concept
+            # alone ("can tensorflow train on amd gpus through rocm?" is not answered by what ROCm is)
+            silent = not frameworks_named <= found
+            if named and (not about_asked or silent) and (strict or key not in self._asked[(entry_id, lang)]):
                 confidence *= OTHER_SUBJECT
             about = sum(weight for term, weight in weights.items() if term in self._keyword_terms[(entry_id, lang)])
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total

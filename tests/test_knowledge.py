@@ -15,7 +15,7 @@ from actions.i18n import table
 from knowledge import build as builder
 from knowledge.index import subject_term
 from knowledge.paths import ROOT
-from knowledge.store import KnowledgeBaseUnavailable, KnowledgeStore
+from knowledge.store import OTHER_SUBJECT, KnowledgeBaseUnavailable, KnowledgeStore
 from knowledge.text import analyse, index_word
 
 ARTICLE = "article-2022"
@@ -269,9 +269,12 @@ def test_an_entry_about_a_subject_named_by_a_name_that_is_no_alias_is_about_what
     [("can tensorflow use rocm on an amd card?", "en"), ("¿tensorflow funciona con rocm en una gráfica amd?", "es")],
 )
 def test_an_entry_about_a_subject_named_that_never_speaks_of_the_framework_named_is_not_about_it(store, question, lang):
-    """What ROCm is (it names PyTorch only) does not answer whether TensorFlow runs on ROCm."""
+    """What ROCm is (it names PyTorch only) does not answer whether TensorFlow runs on ROCm; when the NLU found ROCm
+    too, an entry about ROCm that never speaks of TensorFlow keeps at most OTHER_SUBJECT of its confidence."""
     hits = store.search(question, lang, subjects=["tensorflow"])
     assert all(hit.confidence < ANSWER for hit in hits if "tensorflow" not in hit.subjects)
+    hits = store.search(question, lang, subjects=["tensorflow", "rocm"])
+    assert all(hit.confidence <= OTHER_SUBJECT for hit in hits if hit.subjects == ("rocm",))
 
 
 def test_entries_that_state_one_claim_share_their_chain_and_their_updates_join_it(store):
