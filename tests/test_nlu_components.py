@@ -54,6 +54,14 @@ def test_spanish_lemmas():
         # vocabulary.yml: the bare "laburo" tells where the user works; "conseguir laburo" is the goal
         ("en el laburo tenemos que poner modelos en produccion, que framework usamos", "es", {"goal": None}),
         ("quiero conseguir laburo, que framework aprendo", "es", {"goal": ["industry_job"]}),
+        # vocabulary.yml: how little experience is said before the word "experience" (whose lemma the bare
+        # "experienced" and "experiencia" matched)
+        ("no tengo experiencia con redes, con cual arranco", "es", {"experience": ["beginner"]}),
+        ("cero experiencia en ia, qué framework me recomiendan", "es", {"experience": ["beginner"]}),
+        ("zero experience with neural nets, what should i pick", "en", {"experience": ["beginner"]}),
+        ("how much experience do you need before learning jax", "en", {"experience": None}),
+        ("I'm experienced in computer vision, which one for research", "en", {"experience": ["experienced"]}),
+        ("llevo años de experiencia con sklearn, cuál aprendo", "es", {"experience": ["experienced"]}),
     ],
 )
 def test_entities(matcher, text, lang, expected):
