@@ -80,6 +80,9 @@ QUESTION_MARK = "?"
 # answer it; it is offered, as one that lacks a specific word.
 COMPARED = frozenset({"vs", "versus"})
 COMPARED_REACH = 2  # words either side of "vs" where its sides' names are looked for
+# A word right after a subject's name (joined by a space or a hyphen) that the knowledge base never uses names another
+# tool ("pytorch lightning", "tensorflow probability"): it is a specific word however long the question is.
+QUALIFIER = re.compile(r"[ -]([^\W\d_]+)")
 # Ranking: an overview, asked for ("give me an overview of…": knowledge/sources/asking_phrases.yml), ranks OVERVIEW
 # higher.
 OVERVIEW = 0.2
@@ -579,17 +582,31 @@ class KnowledgeStore:
         """Where in the text (a character offset) each subject a name of it names ("wsl", "TensorBoard", "redes
         recurrentes") is first named; a name inside a longer one is not named there
         ("tensorflow" in "tensorflow.js")."""
-        folded = fold(text_)
-        spans = [
-            (m.start(), m.end(), subject)
-            for pattern, subject in self._name_patterns[lang]
-            for m in pattern.finditer(folded)
-        ]
+        spans = self._name_spans(fold(text_), lang)
         found: dict[str, int] = {}
         for start, end, subject in sorted(spans):
             inside = any(first <= start and end <= last and (first, last) != (start, end) for first, last, _ in spans)
             if not inside and subject not in found:
                 found[subject] = start
+        return found
+
+    def _name_spans(self, folded: str, lang: str) -> list[tuple[int, int, str]]:
+        """(start, end, subject) of every name of a subject in a folded text."""
+        return [
+            (m.start(), m.end(), subject)
+            for pattern, subject in self._name_patterns[lang]
+            for m in pattern.finditer(folded)
+        ]
+
+    def _qualifiers(self, text_: str, lang: str) -> set[str]:
+        """The terms of the words right after a subject's name ("lightning" in "pytorch lightning", "opset" in "onnx
+        opset"): QUALIFIER."""
+        folded = fold(text_)
+        found = set()
+        for _, end, _ in self._name_spans(folded, lang):
+            after = QUALIFIER.match(folded, end)
+            if after:
+                found.update(self.query_terms("", lang, [(after.group(1), after.group(1))]))
         return found
 
     def asked_hit(self, entry_id: str, lang: str) -> Hit:
@@ -724,10 +741,11 @@ class KnowledgeStore:
                 weights[term] = CONTEXT_WORD * math.log(2)
         total = sum(weights.values())
         short = len(query) <= SHORT_QUESTION_TERMS
+        qualifiers = self._qualifiers(text_, lang)
         specific = {
             term: weight / total
             for term, weight in weights.items()
-            if self.is_specific(term, lang) or (short and self._unknown_name(term, lang))
+            if self.is_specific(term, lang) or ((short or term in qualifiers) and self._unknown_name(term, lang))
         }
         key = max(weights, key=weights.__getitem__)
         frameworks_named = named & {subject_term(f) for f in self.frameworks()}

@@ -436,6 +436,19 @@ def test_a_versus_side_is_named_by_either_of_the_two_words_nearest_to_vs(store, 
 
 
 @pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("which onnx opset does keras export with by default when saving a model?", "en"),
+        ("qué onnx opset usa por defecto keras al exportar un modelo entrenado?", "es"),
+    ],
+)
+def test_a_word_the_knowledge_base_never_uses_right_after_a_name_is_what_is_asked(store, question, lang):
+    """store.QUALIFIER: "opset" after "onnx" is what the question is about, though the question is long; what ONNX
+    export does, without it, is offered, not given."""
+    assert _answered_with(store, question, lang) is None
+
+
+@pytest.mark.parametrize(
     ("question", "lang", "overview"),
     [("some background on rocm", "en", "about:rocm"), ("onnx a grandes rasgos", "es", "about:onnx")],
 )
