@@ -70,6 +70,7 @@ ABOUT = 0.05
 TYPO_SIMILARITY = 88
 TYPO_MIN_LENGTH = 7
 TYPO_MEMORY = 10_000  # unknown words remembered with their reading
+STOP_TYPO_MIN_LENGTH = 7  # a word no entry states, this long or longer, one edit from a stop word is its typo
 # A word no entry states (in a statement or keywords), said in a clause that tells rather than asks, is the user's
 # situation ("estoy con el tfg clasificando radiografías, ¿me pasas una CNN en PyTorch?"), not what the question is
 # about: it weighs CONTEXT_WORD times as much as a word every entry has.
@@ -436,6 +437,7 @@ class KnowledgeStore:
             self._named[lang].update(words)
         self._typos: dict[tuple[str, str], str] = {}
         self._vocabulary: dict[str, list[str]] = {}
+        self._long_stops: dict[str, list[str]] = {}
         self._df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._documents: dict[str, int] = defaultdict(int)
         for (_, lang), found in self._terms.items():
@@ -498,7 +500,24 @@ class KnowledgeStore:
         """A word's index terms: the words it stands for when it is a synonym ("diff" -> "difference";
         knowledge/sources/synonyms.yml; the index reads its texts the same way), else the word as spelled."""
         stemmed = index_word(word, lang, self._aliases[lang], self._name_stems[lang])
+        if self._stop_typo(word, stemmed, lang):
+            return []
         return self._synonyms[lang].get(stemmed) or [self._spelled(word, lang)]
+
+    def _stop_typo(self, word: str, stemmed: str, lang: str) -> bool:
+        """Whether a word no entry states is a stop word or filler typed with one letter wrong, missing, extra or
+        swapped ("actualy", "basicaly"): it asks nothing, and as a rare or unknown word it weighed most."""
+        if len(word) < STOP_TYPO_MIN_LENGTH or not word.isalpha() or word in self._aliases[lang]:
+            return False
+        if stemmed in self._content[lang] or word in self._stop[lang]:  # a word some entry states, or one spelled right
+            return False
+        key = (f"stop:{word}", lang)
+        if key not in self._typos:
+            if len(self._typos) >= TYPO_MEMORY:
+                self._typos.clear()
+            longer = self._long_stops.setdefault(lang, [w for w in self._stop[lang] if len(w) >= STOP_TYPO_MIN_LENGTH])
+            self._typos[key] = "" if process.extractOne(word, longer, scorer=OSA.distance, score_cutoff=1) else word
+        return not self._typos[key]
 
     def _spelled(self, word: str, lang: str) -> str:
         """A word as the index holds it: a subject's one-word name whole, any other word stemmed; a stem the

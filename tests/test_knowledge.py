@@ -226,6 +226,17 @@ def test_a_spanish_request_with_its_pronoun_attached_or_asked_is_no_search_word(
     assert not {"explicamel", "ensen", "recomiendam"} & set(store.query_terms(question, "es"))
 
 
+@pytest.mark.parametrize(
+    ("question", "lang", "typo"),
+    [("does keras actualy run on jax now?", "en", "actuali"), ("basicamnte que es un tensor", "es", "basicamnt")],
+)
+def test_a_stop_word_typed_with_one_letter_wrong_is_no_search_word(store, question, lang, typo):
+    """store._stop_typo: "actualy" asks nothing; as a rare word of one informal phrasing it weighed most. A shorter
+    word stays ("matter" is one edit from the stop word "latter")."""
+    assert typo not in store.query_terms(question, lang)
+    assert "matt" in store.query_terms("does it matter which framework i learn first", "en")
+
+
 def test_a_name_with_two_letters_swapped_is_read_as_the_name_and_a_short_one_only_when_swapped():
     names = {"pytorch": "pytorch", "keras": "keras", "jax": "jax", "dropout": "dropout"}
     assert index_word("pytroch", "en", names) == "pytorch"  # swapped
