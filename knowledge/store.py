@@ -444,6 +444,9 @@ class KnowledgeStore:
             self._documents[lang] += 1
             for term in found:
                 self._df[lang][term] += 1
+        self._idf_of: dict[str, dict[str, float]] = {lang: {} for lang in LANGUAGES}
+        for lang in LANGUAGES:  # every question's words weigh in `_closest_question`, for every entry found
+            self._idf_of[lang] = {term: self._idf(term, lang) for term in self._df[lang]}
         # The index terms of the phrases asking for a number or a date ("versión" in "¿en qué versión salió…?"): what
         # the number or date answers, so an entry that gives one does not lack them
         self._asking_terms = {
@@ -693,6 +696,10 @@ class KnowledgeStore:
         return term.isalpha() and len(term) >= 3 and term not in self._df[lang]
 
     def _idf(self, term: str, lang: str) -> float:
+        """How much a word weighs (COMMON_LOG_PROB, UNKNOWN_WORD); the index's own words are weighed once, at load."""
+        known = self._idf_of[lang].get(term)
+        if known is not None:
+            return known
         documents = max(self._documents[lang], 1)
         seen = self._df[lang].get(term, 0)
         if not seen:  # a word the knowledge base never uses: what the question is really about
