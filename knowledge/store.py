@@ -437,7 +437,7 @@ class KnowledgeStore:
             self._named[lang].update(words)
         self._typos: dict[tuple[str, str], str] = {}
         self._vocabulary: dict[str, list[str]] = {}
-        self._long_stops: dict[str, list[str]] = {}
+        self._long_stops = {lang: [w for w in self._stop[lang] if len(w) >= STOP_TYPO_MIN_LENGTH] for lang in LANGUAGES}
         self._df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._documents: dict[str, int] = defaultdict(int)
         for (_, lang), found in self._terms.items():
@@ -518,7 +518,7 @@ class KnowledgeStore:
         if key not in self._typos:
             if len(self._typos) >= TYPO_MEMORY:
                 self._typos.clear()
-            longer = self._long_stops.setdefault(lang, [w for w in self._stop[lang] if len(w) >= STOP_TYPO_MIN_LENGTH])
+            longer = self._long_stops[lang]
             self._typos[key] = "" if process.extractOne(word, longer, scorer=OSA.distance, score_cutoff=1) else word
         return not self._typos[key]
 
@@ -794,8 +794,9 @@ class KnowledgeStore:
             # with what the question is most about ("por qué se entrenan las redes neuronales en GPU y no en la CPU":
             # GPUs, not neural networks). A framework named always counts: torch.no_grad is not jax.grad.
             about_asked = bool(named & own) or (bool(spoken & own) and named <= found)
-            # ... and an entry about a concept named that never speaks of the framework named is about the concept
-            # alone ("can tensorflow train on amd gpus through rocm?" is not answered by what ROCm is)
+            # ... and so is an entry that never speaks of a framework the question names: what ROCm is does not answer
+            # "can tensorflow train on amd gpus through rocm?", nor TensorFlow's strategies whether PyTorch and
+            # TensorFlow are on a par in distributed training
             silent = not frameworks_named <= found
             if named and (not about_asked or silent) and (strict or key not in self._asked[(entry_id, lang)]):
                 confidence *= OTHER_SUBJECT
