@@ -632,7 +632,10 @@ class Composer:
             # unless a fact reaches the bar itself (not only by its lead).
             near = [hit for hit in self._distinct(hits)[:MAX_RELATED] if hit.confidence >= DID_YOU_MEAN]
             told = bool(experience) and bool(near) and near[0].has_key and any(h.kind in ADVICE for h in near)
-            reached = advice or not told or hits[0].confidence >= threshold
+            # ... and never a fact when they asked which framework in so many words ("no tengo experiencia, ¿qué
+            # framework uso?" is not answered by the fact that concepts come before frameworks)
+            asked = told and self.store.asks_for("advice", text, lang)
+            reached = advice or not told or (hits[0].confidence >= threshold and not asked)
             if self.clear(hits, threshold) and fits and reached:
                 answer = self.entry_answer(hits)
                 if rule is not None:

@@ -938,3 +938,19 @@ def test_what_framework_is_good_for_a_goal_is_a_request_for_advice(text, lang):
     """asking_phrases.yml `advice`: "what is a good framework…" reads as what something is, but asks for advice."""
     track = tracker("recommend", text, [entity("goal", "computer_vision")], lang=lang, goal="computer_vision")
     assert _entries(run(actions.Recommend, track)[1]) == ["rec-any-computer-vision-pytorch"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "experience"),
+    [
+        ("no tengo experiencia con el deep learning, ¿qué framework uso?", "es", "beginner"),
+        ("zero experience with deep learning, which framework should i use?", "en", "beginner"),
+    ],
+)
+def test_which_framework_asked_with_the_users_experience_gets_the_advice_not_a_fact(text, lang, experience):
+    """Composer.recommend: the fact that concepts come before frameworks covers such a message well, but the user asked
+    which framework in so many words and said who they are: the rule for them answers."""
+    start = text.index("deep learning")
+    found = [entity("experience", experience), entity("concept", "deep_learning", start, start + len("deep learning"))]
+    track = tracker("recommend", text, found, lang=lang, experience=experience)
+    assert _entries(run(actions.Recommend, track)[1])[0].startswith("rec-")
