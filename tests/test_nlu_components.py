@@ -126,6 +126,20 @@ def test_an_unsure_message_of_names_only_has_no_language_guess():
     assert detector._detect("tensorflow o pytorch, cual es mejor?")[0] == "es"
 
 
+def test_the_words_of_names_both_languages_use_are_shared():
+    from bot.nlu.language import shared_words
+    from knowledge.store import Term
+
+    terms = [
+        Term(entity="framework", value="pytorch", language="*", phrase="PyTorch", fuzzy=True),
+        Term(entity="concept", value="vllm", language="en", phrase="vLLM", fuzzy=False),
+        Term(entity="concept", value="vllm", language="es", phrase="vllm", fuzzy=False),
+        Term(entity="task", value="training", language="en", phrase="training loop", fuzzy=False),
+        Term(entity="task", value="training", language="es", phrase="bucle de entrenamiento", fuzzy=False),
+    ]
+    assert shared_words(terms) == {"pytorch", "vllm"}
+
+
 def _validate_pipeline(without: str | None = None) -> None:
     """Rasa's own check of a training graph, on config.yml with one component left out."""
     import yaml

@@ -7,6 +7,7 @@ comes from the `metadata: {language: xx}` of each intent block in data/nlu/<lang
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 from functools import cache
@@ -25,6 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
+from bot.nlu.vocabulary import knowledge_terms, terms_fingerprint
 from knowledge.text import LANGUAGES, WORD, fold
 
 logger = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ LANGUAGE_KEY = "language"
 GUESS_KEY = "language_guess"
 CONFIDENCE_KEY = "language_confidence"
 MODEL_FILE = "language_detector.pkl"
+SHARED_FILE = "shared_words.json"  # words of the knowledge base's names both languages use ("vllm", "hugging face")
 
 
 def example_language(message: Message) -> str | None:
@@ -54,15 +57,28 @@ class LanguageDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"threshold": 0.7}
+        # knowledge_db: SQLAlchemy URL of the knowledge base to read the names from (default: the built file).
+        return {"threshold": 0.7, "knowledge_db": None}
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain when the knowledge base's names change, even if the NLU data did not."""
+        return terms_fingerprint(config.get("knowledge_db"))
 
     def __init__(
-        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, model: Pipeline | None = None
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Pipeline | None = None,
+        shared: frozenset[str] = frozenset(),
     ) -> None:
+        self._config = config
         self._threshold = config["threshold"]
         self._storage = model_storage
         self._resource = resource
         self._model = model
+        self._shared = shared
 
     @classmethod
     def create(
@@ -85,7 +101,9 @@ class LanguageDetector(GraphComponent):
     ) -> LanguageDetector:
         with model_storage.read_from(resource) as directory:
             model = pickle.loads((directory / MODEL_FILE).read_bytes())
-        return cls(config, model_storage, resource, model)
+            shared_file = directory / SHARED_FILE
+            shared = frozenset(json.loads(shared_file.read_text(encoding="utf-8"))) if shared_file.exists() else None
+        return cls(config, model_storage, resource, model, shared or frozenset())
 
     def train(self, training_data: TrainingData) -> Resource:
         texts, labels = [], []
@@ -105,8 +123,10 @@ class LanguageDetector(GraphComponent):
         )
         model.fit(texts, labels)
         self._model = model
+        self._shared = shared_words(knowledge_terms(self._config.get("knowledge_db")))
         with self._storage.write_to(self._resource) as directory:
             (directory / MODEL_FILE).write_bytes(pickle.dumps(model))
+            (directory / SHARED_FILE).write_text(json.dumps(sorted(self._shared)), encoding="utf-8")
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -128,15 +148,36 @@ class LanguageDetector(GraphComponent):
         model is unsure, the little words decide the guess: "triton hace batching dinamico?" is mostly English
         technical words, and "hace" says it is Spanish. When they say nothing either ("pytorch vs tensorflow?",
         "jax?": names only), there is no guess, and the reply keeps the conversation's language or the default:
-        the unsure model's lean on names is noise (it answered that first message in Spanish)."""
+        the unsure model's lean on names is noise (it answered that first message in Spanish). Before the little
+        words, the model reads the message again without the words of names both languages use: "resumime vllm",
+        "contame q onda hugging face" are unsure whole, as the names' English letters weigh in."""
         if self._model is None or not text.strip() or text.startswith(INTENT_MESSAGE_PREFIX):
             return None, 0.0
-        probabilities = self._model.predict_proba([text.lower()])[0]
-        best = int(probabilities.argmax())
-        lang, confidence = str(self._model.classes_[best]), float(probabilities[best])
+        lang, confidence = self._classify(text)
+        if confidence < self._threshold:
+            words = WORD.findall(text.lower())
+            own = [word for word in words if fold(word) not in self._shared]
+            if own and len(own) < len(words):
+                lang, confidence = self._classify(" ".join(own))
         if confidence < self._threshold:
             lang = function_word_vote(text, [str(c) for c in self._model.classes_])
         return lang, confidence
+
+    def _classify(self, text: str) -> tuple[str, float]:
+        """The character model's most likely language for a text, and its probability."""
+        probabilities = self._model.predict_proba([text.lower()])[0]
+        best = int(probabilities.argmax())
+        return str(self._model.classes_[best]), float(probabilities[best])
+
+
+def shared_words(terms: list[Any]) -> frozenset[str]:
+    """The (folded) words of the knowledge base's terms that both languages use: names, mostly ("pytorch", "vllm",
+    "hugging face"), and the English words Spanish speakers use too ("batch", "fine-tuning")."""
+    seen: dict[str, set[str]] = {}
+    for term in terms:
+        for word in WORD.findall(fold(term.phrase)):
+            seen.setdefault(word, set()).update(LANGUAGES if term.language == "*" else (term.language,))
+    return frozenset(word for word, languages in seen.items() if len(languages) > 1)
 
 
 def guess_language(text: str) -> str | None:
