@@ -23,6 +23,7 @@ from knowledge.paths import database_url
 from knowledge.text import (
     COMMON_WORD_FLOOR,
     LANGUAGES,
+    diminutive_stems,
     fold,
     fold_phrase,
     index_word,
@@ -435,7 +436,8 @@ class KnowledgeStore:
         self._named: dict[str, set[str]] = defaultdict(set)  # words that name what some entry is about
         for (_, lang), words in self._keyword_terms.items():
             self._named[lang].update(words)
-        self._typos: dict[tuple[str, str], str] = {}
+        self._typos: dict[tuple[str, str], str] = {}  # (stem, language) -> the known stem it is a typo of
+        self._stop_typos: dict[tuple[str, str], bool] = {}  # (word, language) -> whether it is a stop word's typo
         self._vocabulary: dict[str, list[str]] = {}
         self._long_stops = {lang: [w for w in self._stop[lang] if len(w) >= STOP_TYPO_MIN_LENGTH] for lang in LANGUAGES}
         self._df: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -514,13 +516,13 @@ class KnowledgeStore:
             return False
         if stemmed in self._content[lang] or word in self._stop[lang]:  # a word some entry states, or one spelled right
             return False
-        key = (f"stop:{word}", lang)
-        if key not in self._typos:
-            if len(self._typos) >= TYPO_MEMORY:
-                self._typos.clear()
+        key = (word, lang)
+        if key not in self._stop_typos:
+            if len(self._stop_typos) >= TYPO_MEMORY:
+                self._stop_typos.clear()
             longer = self._long_stops[lang]
-            self._typos[key] = "" if process.extractOne(word, longer, scorer=OSA.distance, score_cutoff=1) else word
-        return not self._typos[key]
+            self._stop_typos[key] = process.extractOne(word, longer, scorer=OSA.distance, score_cutoff=1) is not None
+        return self._stop_typos[key]
 
     def _spelled(self, word: str, lang: str) -> str:
         """A word as the index holds it: a subject's one-word name whole, any other word stemmed; a stem the
@@ -530,8 +532,10 @@ class KnowledgeStore:
         stemmed = index_word(word, lang, names, self._name_stems[lang])
         if word in names or not word.isalpha() or stemmed in self._df[lang]:
             return stemmed
-        # typed without its stress mark ("¿me costaria menos?", "cuando salio"): the stem of the marked form
-        marked = next((found for found in marked_stems(word, lang) if found in self._df[lang]), None)
+        # typed without its stress mark ("¿me costaria menos?", "cuando salio"): the stem of the marked form; a
+        # diminutive ("un ejemplito"): the stem of the word it makes small
+        readings = [*marked_stems(word, lang), *diminutive_stems(word, lang)]
+        marked = next((found for found in readings if found in self._df[lang]), None)
         if marked is not None:
             return marked
         if len(stemmed) < TYPO_MIN_LENGTH:
@@ -604,7 +608,11 @@ class KnowledgeStore:
         """Where in the text (a character offset) each subject a name of it names ("wsl", "TensorBoard", "redes
         recurrentes") is first named; a name inside a longer one is not named there
         ("tensorflow" in "tensorflow.js")."""
-        spans = self._name_spans(fold(text_), lang)
+        return self._first_named(self._name_spans(fold(text_), lang))
+
+    @staticmethod
+    def _first_named(spans: list[tuple[int, int, str]]) -> dict[str, int]:
+        """`named_at` from the name spans of a text."""
         found: dict[str, int] = {}
         for start, end, subject in sorted(spans):
             inside = any(first <= start and end <= last and (first, last) != (start, end) for first, last, _ in spans)
@@ -620,12 +628,11 @@ class KnowledgeStore:
             for m in pattern.finditer(folded)
         ]
 
-    def _qualifiers(self, text_: str, lang: str) -> set[str]:
+    def _qualifiers(self, folded: str, spans: list[tuple[int, int, str]], lang: str) -> set[str]:
         """The terms of the words right after a subject's name ("lightning" in "pytorch lightning", "opset" in "onnx
-        opset"): QUALIFIER."""
-        folded = fold(text_)
+        opset"): QUALIFIER. `spans` are the folded text's name spans (`_name_spans`)."""
         found = set()
-        for _, end, _ in self._name_spans(folded, lang):
+        for _, end, _ in spans:
             after = QUALIFIER.match(folded, end)
             if after:
                 found.update(self.query_terms("", lang, [(after.group(1), after.group(1))]))
@@ -730,7 +737,9 @@ class KnowledgeStore:
         # subjects the question names by a name that is no search alias ("tensorboard" in "tensorboard not installed
         # after upgrading tensorflow"): an entry about one of them that speaks of the subjects named is about what was
         # asked (not what ROCm is, which names PyTorch only, for "does tensorflow support rocm?")
-        spoken = {subject_term(subject) for subject in self.named_at(text_, lang)}
+        folded = fold(text_)
+        spans = self._name_spans(folded, lang)
+        spoken = {subject_term(subject) for subject in self._first_named(spans)}
         match = " OR ".join(f'"{term}"' for term in query)
         with Session(self._engine) as session:
             ranked = session.execute(
@@ -767,7 +776,7 @@ class KnowledgeStore:
                 weights[term] = CONTEXT_WORD * math.log(2)
         total = sum(weights.values())
         short = len(query) <= SHORT_QUESTION_TERMS
-        qualifiers = self._qualifiers(text_, lang)
+        qualifiers = self._qualifiers(folded, spans, lang)
         specific = {
             term: weight / total
             for term, weight in weights.items()

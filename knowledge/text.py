@@ -175,6 +175,27 @@ def marked_stems(word: str, lang: str) -> list[str]:
     return found
 
 
+# Spanish diminutives ("un ejemplito", "modelitos", "codiguito", "un poquito"), read as the word they make small
+DIMINUTIVE_ENDINGS = {
+    "es": (
+        (re.compile(r"(?<=\w{2})guit([oa]s?)$"), r"g\1"),
+        (re.compile(r"(?<=\w{2})quit([oa]s?)$"), r"c\1"),
+        (re.compile(r"(?<=\w{3})it([oa]s?)$"), r"\1"),
+        (re.compile(r"(?<=\w{3})cit([oa]s?)$"), r"\1"),
+    )
+}
+
+
+def diminutive_stems(word: str, lang: str) -> list[str]:
+    """The folded stems of a folded word read without its diminutive ending (DIMINUTIVE_ENDINGS): "ejemplito"
+    gives "ejempl", "codiguito" "codig"; none for a word with no such ending."""
+    return [
+        fold(stem(pattern.sub(plain, word), lang))
+        for pattern, plain in DIMINUTIVE_ENDINGS.get(lang, ())
+        if pattern.search(word)
+    ]
+
+
 def index_word(word: str, lang: str, names: Collection[str], named_stems: Mapping[str, str] | None = None) -> str:
     """A word as the question index holds it, in the index and in a query alike: a subject's one-word name (in
     `names`) whole, also when mistyped (`name_typo`) or in another form of the same stem (`named_stems`:

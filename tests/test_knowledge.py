@@ -204,6 +204,13 @@ def test_a_typo_of_a_known_word_is_searched_as_that_word(store):
     assert store.query_terms("x", "en", tokens=[("zucchini", "zucchini"), ("gtx", "gtx")]) == ["zucchini", "gtx"]
 
 
+@pytest.mark.parametrize(
+    ("word", "plain"), [("ejemplito", "ejemplo"), ("codiguito", "código"), ("modelitos", "modelos")]
+)
+def test_a_spanish_diminutive_is_searched_as_the_word_it_makes_small(store, word, plain):
+    assert store.query_terms("x", "es", tokens=[(word, word)]) == store.query_terms("x", "es", tokens=[(plain, plain)])
+
+
 @pytest.mark.parametrize(("word", "verb"), [("costaria", "costar"), ("elegirias", "elegir")])
 def test_a_spanish_verb_typed_without_its_stress_mark_is_searched_as_its_verb(store, word, verb):
     """The stemmer needs the mark to find the ending ("costaria" -> "costari", "costaría" -> "cost"): a word the index
