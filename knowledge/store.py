@@ -23,6 +23,7 @@ from knowledge.paths import database_url
 from knowledge.text import (
     COMMON_WORD_FLOOR,
     LANGUAGES,
+    diminutive_plain,
     diminutive_stems,
     fold,
     fold_phrase,
@@ -450,12 +451,13 @@ class KnowledgeStore:
         for lang in LANGUAGES:  # every question's words weigh in `_closest_question`, for every entry found
             self._idf_of[lang] = {term: self._idf(term, lang) for term in self._df[lang]}
         # The index terms of the phrases asking for a number or a date ("versión" in "¿en qué versión salió…?"): what
-        # the number or date answers, so an entry that gives one does not lack them
+        # the number or date answers, so an entry that gives one does not lack them; of those asking for an overview:
+        # they ask for a kind of answer, and say nothing of what it is about
         self._asking_terms = {
             (kind, lang): {
                 term for phrase in self._asking[(kind, lang)][True] for term in self._phrase_terms(phrase, lang)
             }
-            for kind in ("number", "date", "who")
+            for kind in ("number", "date", "who", "overview")
             for lang in LANGUAGES
         }
         # The makers (knowledge/sources/makers.yml) each entry's statement names, by their index terms: what answers
@@ -511,10 +513,15 @@ class KnowledgeStore:
 
     def _stop_typo(self, word: str, stemmed: str, lang: str) -> bool:
         """Whether a word no entry states is a stop word or filler typed with one letter wrong, missing, extra or
-        swapped ("actualy", "basicaly"): it asks nothing, and as a rare or unknown word it weighed most."""
-        if len(word) < STOP_TYPO_MIN_LENGTH or not word.isalpha() or word in self._aliases[lang]:
+        swapped ("actualy", "basicaly"), or made small ("ahorita", "poquito"): it asks nothing, and as a rare or
+        unknown word it weighed most."""
+        if not word.isalpha() or word in self._aliases[lang]:
             return False
         if stemmed in self._content[lang] or word in self._stop[lang]:  # a word some entry states, or one spelled right
+            return False
+        if any(plain in self._stop[lang] for plain in diminutive_plain(word, lang)):
+            return True
+        if len(word) < STOP_TYPO_MIN_LENGTH:
             return False
         key = (word, lang)
         if key not in self._stop_typos:
@@ -771,6 +778,9 @@ class KnowledgeStore:
         if not ranked:
             return []
         weights = {term: self._idf(term, lang) for term in query}
+        if wants_overview and named:  # "vista general de JAX": not what "datos que no ha visto" are about
+            for term in self._asking_terms[("overview", lang)] & weights.keys() - named:
+                del weights[term]
         for term in self._context_words(tokens, lang) & weights.keys():
             if term not in self._content[lang]:  # "estoy con el tfg clasificando radiografías, me pasas una cnn?"
                 weights[term] = CONTEXT_WORD * math.log(2)

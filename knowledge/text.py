@@ -21,6 +21,8 @@ import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from knowledge.paths import SOURCES_DIR
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
@@ -30,6 +32,7 @@ STEMMERS = {"en": "english", "es": "spanish"}  # Snowball's name for each langua
 NAME_TYPO_SWAP = 5  # name_typo: a name this long or longer is read through two swapped letters
 NAME_TYPO_EDIT = 7  # ... and this long or longer through one wrong, missing or extra letter
 NAME_STEM = 8  # name_stems: a name's stem this long or longer says the name in any form of the word
+STOP_WORDS_FILE = SOURCES_DIR / "stop_words.yml"  # the words kept from and added to spaCy's stop-word lists
 COMMON_WORD_FLOOR = -13.5  # log probability: rarer words than this count as rare (common_words)
 
 
@@ -54,38 +57,6 @@ WORD = re.compile(r"[^\W_]+")
 # A release number is one word: "pytorch 2.3" does not ask about what "PyTorch 2.9" answers. As an index term it is
 # written with "p" for the dots ("2p3"), which the full-text index keeps as one token.
 VERSION = re.compile(r"v?(\d+(?:\.\d+)+)")
-
-# spaCy's stop-word lists minus the words that tell one question from another ("who made it?" asks for an
-# origin, "how do I..." for a task; "hoy", "sigue", "mejor", "debajo" carry the question here). Folded like every
-# other word.
-KEEP = {
-    "en": set(
-        "who when how why made make used use using show first last top full now still more most same part keep new "
-        "newest latest best better".split()
-    ),
-    "es": set(
-        "quien quienes cuando hecho hizo hace usar uso usa usan primer primero primera ultimo ultima ultimos ultimas "
-        "ahora hoy dia dias mejor peor nuevo nueva nuevos nuevas mayor menos gran grande grandes sigue debajo dentro "
-        "diferente diferentes igual mismo misma parte posible deprisa despacio pronto nunca siempre todavia aun "
-        "verdad".split()
-    ),
-}
-
-
-# Words that only soften or pad a question ("¿Qué es Keras exactamente?", "can you explain X please"), and Spanish
-# requests with their pronoun attached, which the lemma tables leave whole ("enséñame un bucle de entrenamiento"):
-# spaCy's lists lack them, and such a rare form weighed more than what the question is about.
-FILLERS = {
-    "en": set("exactly actually basically simply precisely briefly hi hey hello pls plz eli5".split()),
-    "es": set(
-        "exactamente realmente basicamente simplemente precisamente concretamente brevemente favor porfa porfavor "
-        "hola oye ensename muestrame pasame dame dime explicame cuentame ayudame "
-        # the same requests with a pronoun attached, or asked ("¿me enseñas cómo…?", "explícamelo fácil")
-        "ensenamelo muestramelo pasamelo damelo dimelo explicamelo cuentamelo explicanos ensenanos recomiendame "
-        "recomendame recomiendenme aconsejame "
-        "ensenas ensenarias explicas explicarias muestras mostrarias".split()
-    ),
-}
 
 
 @cache
@@ -117,14 +88,18 @@ def analyse(text: str, lang: str) -> list[tuple[str, int, str]]:
 
 @cache
 def stop_words(lang: str) -> frozenset[str]:
-    """spaCy's stop words for a language, folded, minus KEEP, plus the pieces of contractions typed without an
-    apostrophe ("doesnt" -> "does" + "nt", "whats" -> "what" + "s"), single letters and FILLERS (needs spaCy: used
-    when the index is built)."""
+    """spaCy's stop words for a language, folded, minus the words kept, plus the pieces of contractions typed
+    without an apostrophe ("doesnt" -> "does" + "nt", "whats" -> "what" + "s"), single letters and the fillers
+    (knowledge/sources/stop_words.yml; needs spaCy: used when the index is built)."""
     from importlib import import_module
 
+    import yaml
+
+    changes = yaml.safe_load(STOP_WORDS_FILE.read_text(encoding="utf-8"))
+    keep, fillers = (frozenset(map(fold, changes[part].get(lang) or ())) for part in ("keep", "fillers"))
     words = import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
     pieces = set("abcdefghijklmnopqrstuvwxyz") | ({"nt", "ll", "ve", "re"} if lang == "en" else set())
-    return (frozenset(fold(w) for w in words) - KEEP.get(lang, set())) | pieces | FILLERS.get(lang, set())
+    return (frozenset(fold(w) for w in words) - keep) | pieces | fillers
 
 
 @lru_cache(maxsize=4096)  # one search folds its message and each of its words several times
@@ -186,14 +161,15 @@ DIMINUTIVE_ENDINGS = {
 }
 
 
+def diminutive_plain(word: str, lang: str) -> list[str]:
+    """A folded word read without its diminutive ending (DIMINUTIVE_ENDINGS): "ejemplito" gives "ejemplo",
+    "codiguito" "codigo", "ahorita" "ahora"; none for a word with no such ending."""
+    return [pattern.sub(plain, word) for pattern, plain in DIMINUTIVE_ENDINGS.get(lang, ()) if pattern.search(word)]
+
+
 def diminutive_stems(word: str, lang: str) -> list[str]:
-    """The folded stems of a folded word read without its diminutive ending (DIMINUTIVE_ENDINGS): "ejemplito"
-    gives "ejempl", "codiguito" "codig"; none for a word with no such ending."""
-    return [
-        fold(stem(pattern.sub(plain, word), lang))
-        for pattern, plain in DIMINUTIVE_ENDINGS.get(lang, ())
-        if pattern.search(word)
-    ]
+    """The folded stems of `diminutive_plain`: "ejemplito" gives "ejempl"."""
+    return [fold(stem(plain, lang)) for plain in diminutive_plain(word, lang)]
 
 
 def index_word(word: str, lang: str, names: Collection[str], named_stems: Mapping[str, str] | None = None) -> str:

@@ -209,6 +209,7 @@ def test_a_typo_of_a_known_word_is_searched_as_that_word(store):
 )
 def test_a_spanish_diminutive_is_searched_as_the_word_it_makes_small(store, word, plain):
     assert store.query_terms("x", "es", tokens=[(word, word)]) == store.query_terms("x", "es", tokens=[(plain, plain)])
+    assert store.query_terms("x", "es", tokens=[("poquito", "poquito")]) == []  # a stop word made small is one too
 
 
 @pytest.mark.parametrize(("word", "verb"), [("costaria", "costar"), ("elegirias", "elegir")])
@@ -228,9 +229,20 @@ def test_a_spanish_verb_typed_without_its_stress_mark_is_searched_as_its_verb(st
     ],
 )
 def test_a_spanish_request_with_its_pronoun_attached_or_asked_is_no_search_word(store, question):
-    """knowledge.text.FILLERS: "explícamelo", "me enseñas", "recomiéndame" only ask; as rare words of a few informal
-    phrasings they weighed more than what the question is about (and found the entry whose phrasing said them)."""
+    """knowledge/sources/stop_words.yml, fillers: "explícamelo", "me enseñas", "recomiéndame" only ask; as rare
+    words of a few informal phrasings they weighed more than what the question is about (and found the entry whose
+    phrasing said them)."""
     assert not {"explicamel", "ensen", "recomiendam"} & set(store.query_terms(question, "es"))
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "said"),
+    [("cachai si jax corre en windows?", "es", "cachai"), ("bro does keras 3 need tensorflow installed", "en", "bro")],
+)
+def test_a_chat_interjection_is_no_search_word(store, question, lang, said):
+    """knowledge/sources/stop_words.yml, fillers: "cachai", "bro" only address the reader; as rare or unknown words
+    they weighed most ("cachai si keras 3 se puede correr encima de pytorch?" was refused)."""
+    assert said not in store.query_terms(question, lang)
 
 
 @pytest.mark.parametrize(
@@ -468,10 +480,14 @@ def test_a_word_the_knowledge_base_never_uses_right_after_a_name_is_what_is_aske
 
 @pytest.mark.parametrize(
     ("question", "lang", "overview"),
-    [("some background on rocm", "en", "about:rocm"), ("onnx a grandes rasgos", "es", "about:onnx")],
+    [
+        ("some background on rocm", "en", "about:rocm"),
+        ("onnx a grandes rasgos", "es", "about:onnx"),
+        ("necesito una vista general de JAX", "es", "about:jax"),
+    ],
 )
 def test_an_overview_asked_for_ranks_above_the_single_facts(store, question, lang, overview):
-    """asking_phrases.yml: "background", "a grandes rasgos" ask for the subject's short overview."""
+    """asking_phrases.yml: "background", "a grandes rasgos", "vista general" ask for the subject's short overview."""
     assert store.asks_for("overview", question, lang)
     assert store.search(question, lang)[0].entry == overview
 
