@@ -793,6 +793,10 @@ class KnowledgeStore:
             if self.is_specific(term, lang) or ((short or term in qualifiers) and self._unknown_name(term, lang))
         }
         key = max(weights, key=weights.__getitem__)
+        # a number the statement holds is what the entry says, never a mention in passing ("tf2onnx, tested with
+        # TensorFlow up to 2.15" for "uso tf 2.15, ¿con qué paso el modelo a onnx?"), unless the question asks for
+        # a number or date of its own ("when did tensorflow 2.10 come out" is not answered by what 2.10 ended)
+        in_passing_counts = not NUMBER_TERM.fullmatch(key) or wants_number or wants_date
         frameworks_named = named & {subject_term(f) for f in self.frameworks()}
         strict = key in named or bool(frameworks_named)
         best_rank = ranked[0][1] or -1.0
@@ -844,7 +848,7 @@ class KnowledgeStore:
                     score,
                     question,
                     key in found,
-                    key in found and key not in self._asked[(entry_id, lang)],
+                    in_passing_counts and key in found and key not in self._asked[(entry_id, lang)],
                     1.0 if one_sided else max((specific[term] for term in unsaid), default=0.0),
                     (wants_number and not gives_number)
                     or (wants_date and not gives_date)

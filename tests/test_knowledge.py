@@ -384,6 +384,22 @@ def _answered_with(store, question: str, lang: str) -> str | None:
 
 
 @pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("tengo tensorflow 2.15 y tf.keras, que herramienta convierte mi modelo a onnx?", "es"),
+        ("on tensorflow 2.15 with tf.keras, which tool converts my model to onnx?", "en"),
+    ],
+)
+def test_a_version_the_statement_holds_is_no_mention_in_passing(store, question, lang):
+    """The version is the question's weightiest word and only tf2onnx's statement holds it (tested up to 2.15): what
+    the entry says, not a mention in passing that refuses it. A question asking for a date or number of its own is
+    still refused ("when did tensorflow 2.10 come out" is not answered by what ended after 2.10)."""
+    assert _answered_with(store, question, lang) == "onnx-tf2onnx"
+    asks_a_date = {"en": "when was tensorflow 2.10 released", "es": "cuándo salió tensorflow 2.10"}[lang]
+    assert _answered_with(store, asks_a_date, lang) is None
+
+
+@pytest.mark.parametrize(
     ("question", "lang", "answer"),
     [
         ("gradient descent with nesterov", "en", None),
