@@ -534,7 +534,8 @@ class KnowledgeStore:
     def _spelled(self, word: str, lang: str) -> str:
         """A word as the index holds it: a subject's one-word name whole, any other word stemmed; a stem the
         knowledge base never uses as the known one it is a typo of ("framwork" -> "framework", "pytroch" ->
-        "pytorch"), when one is close enough (one edit, else TYPO_SIMILARITY)."""
+        "pytorch"), when one is close enough (one edit, else TYPO_SIMILARITY) and it is no common word of the
+        language."""
         names = self._aliases[lang]
         stemmed = index_word(word, lang, names, self._name_stems[lang])
         if word in names or not word.isalpha() or stemmed in self._df[lang]:
@@ -545,7 +546,8 @@ class KnowledgeStore:
         marked = next((found for found in readings if found in self._df[lang]), None)
         if marked is not None:
             return marked
-        if len(stemmed) < TYPO_MIN_LENGTH:
+        # a word of the language no entry uses is no typo ("professor" is not "processor")
+        if len(stemmed) < TYPO_MIN_LENGTH or stemmed in self._common[lang]:
             return stemmed
         key = (stemmed, lang)
         if key not in self._typos:

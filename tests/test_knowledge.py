@@ -200,6 +200,8 @@ def test_a_typo_of_a_known_word_is_searched_as_that_word(store):
         "how do i open tensorbaord", "en", tokens=[("open", "open"), ("tensorbaord", "tensorbaord")]
     )
     assert subject_term("tensorflow") in store.query_terms("x", "es", tokens=[("tensorflw", "tensorflw")])
+    # A word of the language is no typo, though one letter from a word the index knows ("professor", "processor").
+    assert store.query_terms("x", "en", tokens=[("professor", "professor")]) == ["professor"]
     # A word that is nobody's typo stays as typed (it may be what the question is about), short words too.
     assert store.query_terms("x", "en", tokens=[("zucchini", "zucchini"), ("gtx", "gtx")]) == ["zucchini", "gtx"]
 
