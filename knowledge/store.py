@@ -82,6 +82,8 @@ QUESTION_MARK = "?"
 # "A vs B" compares A with B: an entry that holds only one of them ("tensorrt-llm vs vllm" -> what vLLM is) does not
 # answer it; it is offered, as one that lacks a specific word.
 COMPARED = frozenset({"vs", "versus"})
+# ... and so does "A or B" between two names ("vLLM o SGLang, ¿cuál es más rápido?" is not answered by what vLLM is)
+ALTERNATIVES = {"en": frozenset({"or"}), "es": frozenset({"o", "u"})}
 COMPARED_REACH = 2  # words either side of "vs" where its sides' names are looked for
 # A word right after a subject's name (joined by a space or a hyphen) that the knowledge base never uses names another
 # tool ("pytorch lightning", "tensorflow probability"): it is a specific word however long the question is.
@@ -676,12 +678,13 @@ class KnowledgeStore:
         return told - {t for clause, asked in kept if asked for t in self.query_terms("", lang, clause)}
 
     def _compared_sides(self, text_: str, lang: str) -> tuple[list[str], list[str]] | None:
-        """In "A vs B", the names in the word before "vs" and in the word after it ("tensorrt-llm" gives "tensorrt" and
-        "llm"), all of which an entry must hold to answer it."""
-        if not any(marker in text_.lower() for marker in COMPARED):  # most messages: no need to read the words
+        """In "A vs B" (or "A or B"), the names in the word before "vs" and in the word after it ("tensorrt-llm" gives
+        "tensorrt" and "llm"), all of which an entry must hold to answer it."""
+        markers = COMPARED | ALTERNATIVES.get(lang, frozenset())
+        if not any(marker in text_.lower() for marker in markers):  # most messages: no need to read the words
             return None
         words = text_.split()
-        at = next((i for i, word in enumerate(words) if fold(word).strip(".,;:!?¿¡") in COMPARED), None)
+        at = next((i for i, word in enumerate(words) if fold(word).strip(".,;:!?¿¡") in markers), None)
         if at is None:
             return None
 

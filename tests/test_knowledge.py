@@ -483,6 +483,14 @@ def test_a_versus_side_is_named_by_either_of_the_two_words_nearest_to_vs(store, 
     assert all(hit.missing == 1.0 for hit in store.search(question, lang, subjects=["pytorch"]))
 
 
+def test_a_choice_between_two_names_needs_an_entry_holding_both(store):
+    """store.ALTERNATIVES: "A o B" between two names, like "A vs B": no entry holds "lightning", so none answers which
+    of PyTorch Lightning and Keras to pick; entries holding both sides do answer "pytorch o tensorflow"."""
+    lightning = store.search("pytorch lightning o keras, cuál le recomiendas a alguien que empieza?", "es")
+    assert lightning and all(hit.missing == 1.0 for hit in lightning)
+    assert store.search("pytorch o tensorflow para empezar?", "es")[0].missing == 0.0
+
+
 @pytest.mark.parametrize(
     ("question", "lang"),
     [
