@@ -44,6 +44,8 @@ LEVELS = ("beginner", "intermediate", "experienced")
 COVERED_SHARE = 0.7
 UNKNOWN_WORD = 1.0
 OTHER_SUBJECT = 0.5
+# ... and a comparison with a framework the question does not name, UNASKED_COMPARISON (0.7: +3 -1 answers, -1 refusal)
+UNASKED_COMPARISON = 0.85
 # A word the knowledge base uses weighs by how rare it is there, less when it is common in the language at large
 # ("conviene", "sirve"): as frequent as COMMON_LOG_PROB or more, COMMON_SHARE of that weight; rarer than
 # COMMON_WORD_FLOOR, all of it; linearly in between (log probabilities, common_words). A word it never uses keeps its
@@ -828,6 +830,10 @@ class KnowledgeStore:
             silent = not frameworks_named <= found
             if named and (not about_asked or silent) and (strict or key not in self._asked[(entry_id, lang)]):
                 confidence *= OTHER_SUBJECT
+            # a comparison with a framework the question never names, when it names one: the entries about what it
+            # names come first ("how is mixed precision switched on in keras?" is about Keras, not Keras and PyTorch)
+            if info.kind == "comparison" and frameworks_named and not own <= named:
+                confidence *= UNASKED_COMPARISON
             about = sum(weight for term, weight in weights.items() if term in self._keyword_terms[(entry_id, lang)])
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)

@@ -483,6 +483,12 @@ def test_a_versus_side_is_named_by_either_of_the_two_words_nearest_to_vs(store, 
     assert all(hit.missing == 1.0 for hit in store.search(question, lang, subjects=["pytorch"]))
 
 
+def test_a_comparison_with_a_framework_not_asked_about_comes_after_the_entries_on_the_one_asked_about(store):
+    """store.UNASKED_COMPARISON: PyTorch on a Mac's GPU is what is asked, not how it compares with TensorFlow's."""
+    hits = store.search("pytorch puede entrenar con la gpu de mi macbook m3?", "es")
+    assert hits[0].kind != "comparison" and "pytorch-mps-support" in [hit.entry for hit in hits[:2]]
+
+
 def test_a_choice_between_two_names_needs_an_entry_holding_both(store):
     """store.ALTERNATIVES: "A o B" between two names, like "A vs B": no entry holds "lightning", so none answers which
     of PyTorch Lightning and Keras to pick; entries holding both sides do answer "pytorch o tensorflow"."""
