@@ -145,11 +145,18 @@ class Composer:
             whole = self._search(question, kinds, prefer_kinds, prefer_aspects)
             if self.clear(whole):
                 return question, whole
-        if question.part is not None:
+        # ... unless the asking sentence says nothing but the subjects named ("¿qué estoy haciendo mal?" after a story
+        # about TensorFlow not finding the GPU is not "what is TensorFlow")
+        if question.part is not None and (asked_first or self._says_more_than_names(question.part)):
             asked = self._search(question.part, kinds, prefer_kinds, prefer_aspects)
             if self.clear(asked):
                 return question.part, asked
         return question, whole if whole is not None else self._search(question, kinds, prefer_kinds, prefer_aspects)
+
+    def _says_more_than_names(self, question: Question) -> bool:
+        """Whether a question holds a search word besides the subjects it names."""
+        terms = self.store.query_terms(question.text, question.search_language, question.tokens)
+        return any(not term.startswith("subj") for term in terms)
 
     def overview_asked(self, question: Question) -> Hit | None:
         """The overview of the subject an overview is asked of (knowledge/sources/asking_phrases.yml), when the

@@ -682,6 +682,20 @@ def test_a_question_followed_by_a_story_is_answered_from_the_sentence_that_asks(
     assert entries and actions.store().entry(entries[0]).subjects == ("jax",)  # JAX defined, not Keras too
 
 
+def test_an_asking_sentence_that_says_nothing_but_a_name_is_not_searched_alone():
+    """Composer.reading: "¿qué estoy haciendo mal?" after a story about TensorFlow not finding the GPU is no question
+    about what TensorFlow is (it was, as the whole message found nothing clear)."""
+    text = (
+        "Mi compañero configuró TensorFlow en el servidor del laboratorio con Ubuntu y dos tarjetas nuevas, pero el "
+        "entrenamiento tarda horas y nvidia-smi no muestra uso. ¿Qué estoy haciendo mal?"
+    )
+    at = text.index("TensorFlow")
+    named = [entity("framework", "tensorflow", at, at + 10)]
+    _, events = run(actions.SmallTalk, tracker("out_of_scope", text, named, lang="es"))
+    entries = [event["value"] for event in events if event.get("name") == "answer_entries"]
+    assert "tensorflow-definition" not in ((entries[0] if entries else None) or [])
+
+
 def test_a_long_message_taken_for_a_greeting_is_answered_when_the_knowledge_base_answers_it_clearly():
     text = "my training loss keeps going down but validation loss goes up, what's happening"
     _, events = run(actions.SmallTalk, tracker("greet", text))
