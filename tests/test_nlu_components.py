@@ -126,6 +126,15 @@ def test_an_unsure_message_of_names_only_has_no_language_guess():
     assert detector._detect("tensorflow o pytorch, cual es mejor?")[0] == "es"
 
 
+def test_code_is_left_out_of_a_message_only_when_it_holds_some():
+    from bot.nlu.language import without_code
+
+    assert without_code("from torch.utils.data import DataLoader me tira ImportError, por que?") == "me tira , por que?"
+    assert without_code("tf.config.list_physical_devices('GPU') devuelve una lista vacia") == "devuelve una lista vacia"
+    # a name with a capital inside is no code on its own, nor is a sentence's end
+    assert without_code("TensorFlow o PyTorch? yes.") == "TensorFlow o PyTorch? yes."
+
+
 def test_the_words_of_names_both_languages_use_are_shared():
     from bot.nlu.language import shared_words
     from knowledge.store import Term

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import pickle
+import re
 from functools import cache
 from importlib import import_module
 from typing import Any
@@ -149,25 +150,46 @@ class LanguageDetector(GraphComponent):
         technical words, and "hace" says it is Spanish. When they say nothing either ("pytorch vs tensorflow?",
         "jax?": names only), there is no guess, and the reply keeps the conversation's language or the default:
         the unsure model's lean on names is noise (it answered that first message in Spanish). Before the little
-        words, the model reads the message again without the words of names both languages use: "resumime vllm",
-        "contame q onda hugging face" are unsure whole, as the names' English letters weigh in."""
+        words, the model reads the message again without its code, then without the words of names both languages
+        use, then without either, and takes the first reading it is sure of: "from transformers import TFAutoModel me
+        tira ImportError, lo sacaron?", "resumime vllm", "contame q onda hugging face" are unsure whole, as the
+        code's and the names' English letters weigh in."""
         if self._model is None or not text.strip() or text.startswith(INTENT_MESSAGE_PREFIX):
             return None, 0.0
         lang, confidence = self._classify(text)
         if confidence < self._threshold:
-            words = WORD.findall(text.lower())
-            own = [word for word in words if fold(word) not in self._shared]
-            if own and len(own) < len(words):
-                lang, confidence = self._classify(" ".join(own))
-        if confidence < self._threshold:
+            prose = without_code(text)
+            for reading in dict.fromkeys((prose, self._without_names(text), self._without_names(prose))):
+                if reading and reading != text:
+                    found, sure = self._classify(reading)
+                    if sure >= self._threshold:
+                        return found, sure
             lang = function_word_vote(text, [str(c) for c in self._model.classes_])
         return lang, confidence
+
+    def _without_names(self, text: str) -> str:
+        """The text's words that are no words of names both languages use (`shared_words`); empty when all are."""
+        return " ".join(word for word in WORD.findall(text.lower()) if fold(word) not in self._shared)
 
     def _classify(self, text: str) -> tuple[str, float]:
         """The character model's most likely language for a text, and its probability."""
         probabilities = self._model.predict_proba([text.lower()])[0]
         best = int(probabilities.argmax())
         return str(self._model.classes_[best]), float(probabilities[best])
+
+
+# Code in a message is in no one's language: an import line, and words with a dot or an underscore inside or followed
+# by a bracket or "=" ("torch.compile", "batch_size", "list_physical_devices('GPU')"); not a sentence's end ("yes.").
+# With code, the words with a capital inside are code too ("ImportError", "TFAutoModel"); without, they are names.
+CODE = re.compile(r"`[^`]*`|\b(?:from\s+\S+\s+)?import\s+\S+|\S*(?:\w[._]\w|\w[(\[=])\S*")
+CAMEL_CASE = re.compile(r"\b\w*[a-z][A-Z]\w*")
+
+
+def without_code(text: str) -> str:
+    """A message without its code (CODE, CAMEL_CASE), or the message itself when it holds none."""
+    if not CODE.search(text):
+        return text
+    return " ".join(CAMEL_CASE.sub(" ", CODE.sub(" ", text)).split())
 
 
 def shared_words(terms: list[Any]) -> frozenset[str]:
