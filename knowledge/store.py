@@ -713,8 +713,11 @@ class KnowledgeStore:
         return log_prob < SPECIFIC_LOG_PROB or (term in self._named[lang] and log_prob < NAMED_LOG_PROB)
 
     def _unknown_name(self, term: str, lang: str) -> bool:
-        """A word the knowledge base never uses, long enough to be a name ("yolo", "mlflow", "dijkstra")."""
-        return term.isalpha() and len(term) >= 3 and term not in self._df[lang]
+        """A word the knowledge base never uses, long enough to be a name ("yolo", "mlflow", "dijkstra", "float64")."""
+        if len(term) < 3 or not term.isalnum() or term in self._df[lang]:
+            return False
+        # letters only, or letters and digits not read as a number ("float64", "a770": not "3060", "2p15", "4gb")
+        return term.isalpha() or (any(c.isalpha() for c in term) and not NUMBER_TERM.fullmatch(term))
 
     def _idf(self, term: str, lang: str) -> float:
         """How much a word weighs (COMMON_LOG_PROB, UNKNOWN_WORD); the index's own words are weighed once, at load."""

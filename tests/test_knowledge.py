@@ -489,6 +489,15 @@ def test_a_comparison_with_a_framework_not_asked_about_comes_after_the_entries_o
     assert hits[0].kind != "comparison" and "pytorch-mps-support" in [hit.entry for hit in hits[:2]]
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"), [("float64 en mps con pytorch funciona?", "es"), ("can pytorch on mps use float64", "en")]
+)
+def test_a_name_of_letters_and_digits_the_knowledge_base_never_uses_is_specific(store, question, lang):
+    """store._unknown_name: "float64" names a type no entry speaks of (they speak of float16 and bfloat16), like a
+    word of letters only would; what MPS is does not answer it."""
+    assert _answered_with(store, question, lang) is None
+
+
 def test_a_choice_between_two_names_needs_an_entry_holding_both(store):
     """store.ALTERNATIVES: "A o B" between two names, like "A vs B": no entry holds "lightning", so none answers which
     of PyTorch Lightning and Keras to pick; entries holding both sides do answer "pytorch o tensorflow"."""
