@@ -97,6 +97,7 @@ OVERVIEW = 0.2
 OVERVIEW_ASPECTS = ("definition", "origin", "relationship")
 # Aspects of the entries that say who made or governs their subject, whoever they name
 WHO_ASPECTS = frozenset({"origin"})
+RELEASE_ASPECTS = frozenset({"versions"})  # entries telling which release is the latest and when, never what is in it
 # A question asking for a number ("how many", "cuánto": asking_phrases.yml) is answered only by an entry whose
 # statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone; one asking for a date ("what
 # year", "¿cuándo salió…?") only by an entry whose statement holds a year or another number ("since 2.16").
@@ -190,7 +191,8 @@ class Hit:
     # one side of "A vs B" (COMPARED)
     missing: float = 0.0
     # the question asks for a number ("how many…"), a date or who made something, and the entry's statement gives none;
-    # or it asks what something is, and the entry is a rule of advice
+    # or it asks what something is, and the entry is a rule of advice; or what is new in a release, and the entry tells
+    # only which release is the latest
     lacks_asked: bool = False
 
 
@@ -777,6 +779,8 @@ class KnowledgeStore:
         # what something is: a rule of advice never says ("¿qué es YOLO para detección de objetos?" is not answered by
         # the advice for computer vision)
         wants_definition = self.asks_for("definition", text_, lang)
+        # what is new in a release: an entry telling which version is the latest does not say
+        wants_news = self.asks_for("news", text_, lang)
         makers_named = {maker for maker, terms in self._maker_terms[lang].items() if terms and terms <= set(query)}
         if wants_overview:  # the overviews of the subjects named, however many other entries name them
             listed = {entry_id for entry_id, _ in ranked}
@@ -867,7 +871,8 @@ class KnowledgeStore:
                     (wants_number and not gives_number)
                     or (wants_date and not gives_date)
                     or (wants_who and not gives_who)
-                    or (wants_definition and info.kind == "recommendation"),
+                    or (wants_definition and info.kind == "recommendation")
+                    or (wants_news and info.aspect in RELEASE_ASPECTS),
                 )
             )
         hits.sort(key=lambda hit: -hit.score)

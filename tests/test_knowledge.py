@@ -498,6 +498,16 @@ def test_a_name_of_letters_and_digits_the_knowledge_base_never_uses_is_specific(
     assert _answered_with(store, question, lang) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"), [("whats new in pytorch 2.15?", "en"), ("novedades de tensorflow 2.21", "es")]
+)
+def test_what_is_new_in_a_release_is_not_answered_by_which_release_is_the_latest(store, question, lang):
+    """asking_phrases.yml `news`, store.RELEASE_ASPECTS: the latest version and its date say nothing of what it
+    holds."""
+    assert _answered_with(store, question, lang) is None
+    assert _answered_with(store, "which is the latest pytorch version?", "en") == "pytorch-latest-version"
+
+
 def test_a_choice_between_two_names_needs_an_entry_holding_both(store):
     """store.ALTERNATIVES: "A o B" between two names, like "A vs B": no entry holds "lightning", so none answers which
     of PyTorch Lightning and Keras to pick; entries holding both sides do answer "pytorch o tensorflow"."""
