@@ -97,6 +97,7 @@ OVERVIEW = 0.2
 OVERVIEW_ASPECTS = ("definition", "origin", "relationship")
 # Aspects of the entries that say who made or governs their subject, whoever they name
 WHO_ASPECTS = frozenset({"origin"})
+ALTERNATIVE_ASPECTS = frozenset({"platforms"})  # aspects whose vocabulary lists alternatives (operating systems)
 RELEASE_ASPECTS = frozenset({"versions"})  # entries telling which release is the latest and when, never what is in it
 # A question asking for a number ("how many", "cuánto": asking_phrases.yml) is answered only by an entry whose
 # statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone; one asking for a date ("what
@@ -389,6 +390,7 @@ class KnowledgeStore:
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
             self._terms: dict[tuple[str, str], set[str]] = defaultdict(set)
             self._keyword_terms: dict[tuple[str, str], set[str]] = defaultdict(set)  # what the entry is about
+            self._told: dict[tuple[str, str], set[str]] = defaultdict(set)  # ... its questions' and statement's terms
             # Words some entry's statement or keywords use: what the knowledge base says, not only how it is asked
             self._content: dict[str, set[str]] = defaultdict(set)
             # What an entry is asked with and about: its questions' words (below), its keywords, its subjects, and
@@ -396,6 +398,8 @@ class KnowledgeStore:
             self._asked: dict[tuple[str, str], set[str]] = defaultdict(set)
             for term, doc, column in session.execute(text("SELECT term, doc, col FROM entry_index_terms")):
                 self._terms[documents[doc]].add(term)
+                if column in ("questions", "statement"):
+                    self._told[documents[doc]].add(term)
                 if column == "keywords":
                     self._keyword_terms[documents[doc]].add(term)
                 if column != "questions":
@@ -464,6 +468,17 @@ class KnowledgeStore:
                 term for phrase in self._asking[(kind, lang)][True] for term in self._phrase_terms(phrase, lang)
             }
             for kind in ("number", "date", "who", "overview")
+            for lang in LANGUAGES
+        }
+        # The words of the aspects whose vocabulary lists alternatives (ALTERNATIVE_ASPECTS: windows, linux, android…),
+        # which every fact and comparison of the aspect holds as keywords
+        self._alternative_words = {
+            lang: {
+                found
+                for term in self.terms()
+                if term.entity == "aspect" and term.value in ALTERNATIVE_ASPECTS and term.language in (lang, "*")
+                for found in self._phrase_terms(fold(term.phrase), lang)
+            }
             for lang in LANGUAGES
         }
         # The makers (knowledge/sources/makers.yml) each entry's statement names, by their index terms: what answers
@@ -847,7 +862,10 @@ class KnowledgeStore:
             score += OVERVIEW * (wants_overview and info.kind == "overview")
             gives_number = (entry_id, lang) in self._gives_number
             gives_date = (entry_id, lang) in self._gives_date
-            unsaid = {term for term in specific if term not in found}
+            # one of its aspect's alternatives that its questions and statement never say ("rocm funciona en windows?":
+            # what ROCm does for PyTorch is about platforms, and says nothing of Windows)
+            loose = self._alternative_words[lang] - self._told[(entry_id, lang)]
+            unsaid = {term for term in specific if term not in found or term in loose}
             # a version or a date answers the words of both ("¿en qué versión salió torch.compile?": "salió" asks when)
             if (wants_number and gives_number) or (wants_date and gives_date):
                 unsaid -= self._asking_terms[("number", lang)] | self._asking_terms[("date", lang)]

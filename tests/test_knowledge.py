@@ -508,6 +508,13 @@ def test_what_is_new_in_a_release_is_not_answered_by_which_release_is_the_latest
     assert _answered_with(store, "which is the latest pytorch version?", "en") == "pytorch-latest-version"
 
 
+def test_an_operating_system_an_entry_holds_only_through_its_aspect_is_not_said(store):
+    """store.ALTERNATIVE_ASPECTS: every entry about platforms holds "windows" among its keywords; what ROCm does for
+    PyTorch never says Windows, PyTorch's platforms do."""
+    assert _answered_with(store, "does rocm work on windows?", "en") is None
+    assert _answered_with(store, "does pytorch run on windows?", "en") == "pytorch-platforms"
+
+
 def test_a_choice_between_two_names_needs_an_entry_holding_both(store):
     """store.ALTERNATIVES: "A o B" between two names, like "A vs B": no entry holds "lightning", so none answers which
     of PyTorch Lightning and Keras to pick; entries holding both sides do answer "pytorch o tensorflow"."""
