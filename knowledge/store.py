@@ -700,11 +700,9 @@ class KnowledgeStore:
         """In "A vs B" (or "A or B"), the names in the word before "vs" and in the word after it ("tensorrt-llm" gives
         "tensorrt" and "llm"), all of which an entry must hold to answer it."""
         markers = COMPARED | ALTERNATIVES.get(lang, frozenset())
-        if not any(marker in text_.lower() for marker in markers):  # most messages: no need to read the words
-            return None
         words = text_.split()
         at = next((i for i, word in enumerate(words) if fold(word).strip(".,;:!?¿¡") in markers), None)
-        if at is None:
+        if at is None:  # most messages: no other word is read
             return None
 
         def named(found: list[str]) -> list[str]:  # names, not "writing" in "jax vmap vs writing a for loop"
@@ -864,8 +862,9 @@ class KnowledgeStore:
             gives_date = (entry_id, lang) in self._gives_date
             # one of its aspect's alternatives that its questions and statement never say ("rocm funciona en windows?":
             # what ROCm does for PyTorch is about platforms, and says nothing of Windows)
-            loose = self._alternative_words[lang] - self._told[(entry_id, lang)]
-            unsaid = {term for term in specific if term not in found or term in loose}
+            told = self._told[(entry_id, lang)]
+            alternatives = self._alternative_words[lang]
+            unsaid = {term for term in specific if term not in found or (term in alternatives and term not in told)}
             # a version or a date answers the words of both ("¿en qué versión salió torch.compile?": "salió" asks when)
             if (wants_number and gives_number) or (wants_date and gives_date):
                 unsaid -= self._asking_terms[("number", lang)] | self._asking_terms[("date", lang)]
