@@ -19,8 +19,10 @@ import psutil
 import psycopg2
 import pytest
 import requests
+from rasa.utils.endpoints import EndpointConfig
 
 from actions.ratings import payload
+from bot.extensions.lock_store import AtomicRedisLockStore
 from bot.launch import cluster
 from tests.widget_client import Widget
 from tools.review.__main__ import main as review_main
@@ -136,6 +138,31 @@ def test_concurrent_messages_of_one_user_are_processed_one_at_a_time():
     for sender in senders:
         kinds = [event["event"] for event in events(sender) if event["event"] in ("user", "bot")]
         assert kinds == ["user", "bot"] * len(messages), (sender, kinds)
+
+
+def test_a_message_queued_behind_a_dead_server_keeps_its_turn():
+    """A server that dies holding a conversation leaves a ticket nobody renews; the message queued behind it gets
+    its turn when that ticket expires and keeps it, however long it works, so the next message waits for it."""
+    store = AtomicRedisLockStore(EndpointConfig(url="127.0.0.1", port=cluster.REDIS_PORT, db=0, ticket_seconds=1))
+    conversation = f"dead-{uuid.uuid4().hex[:8]}"
+    store.issue_ticket(conversation)  # the dead server's
+    order: list[str] = []
+
+    async def message(name: str, work_seconds: float) -> None:
+        async with store.lock(conversation, wait_time_in_seconds=0.05):
+            order.append(f"{name} starts")
+            await asyncio.sleep(work_seconds)
+            order.append(f"{name} ends")
+
+    async def two_messages() -> None:
+        first = asyncio.create_task(message("first", work_seconds=3))
+        while not order:  # the second arrives once the first is at work, as a client's next message does
+            await asyncio.sleep(0.05)
+        await message("second", work_seconds=0)
+        await first
+
+    asyncio.run(asyncio.wait_for(two_messages(), timeout=30))  # with the tickets of Rasa 3.6, the first never starts
+    assert order == ["first starts", "first ends", "second starts", "second ends"]
 
 
 def requests_in_flight(server: psutil.Process, port: int, limit: float = 30) -> int:
