@@ -95,11 +95,23 @@ def stop_words(lang: str) -> frozenset[str]:
 
     import yaml
 
-    changes = yaml.safe_load(STOP_WORDS_FILE.read_text(encoding="utf-8"))
-    keep, fillers = (frozenset(map(fold, changes[part].get(lang) or ())) for part in ("keep", "fillers"))
+    changes = yaml.safe_load(STOP_WORDS_FILE.read_text(encoding="utf-8")) or {}
+    keep, fillers = (frozenset(map(fold, _stop_word_list(changes, part, lang))) for part in ("keep", "fillers"))
     words = import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
     pieces = set("abcdefghijklmnopqrstuvwxyz") | ({"nt", "ll", "ve", "re"} if lang == "en" else set())
     return (frozenset(fold(w) for w in words) - keep) | pieces | fillers
+
+
+def _stop_word_list(changes: object, part: str, lang: str) -> list[str]:
+    """One list of stop_words.yml (`keep` or `fillers`, per language), or an error naming what is malformed."""
+    by_language = changes.get(part) if isinstance(changes, dict) else None
+    words = (by_language.get(lang) or []) if isinstance(by_language, dict) else None
+    if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
+        raise ValueError(
+            f"{STOP_WORDS_FILE.name}: '{part}' needs a list of words for each language ({', '.join(LANGUAGES)}), "
+            f"like the entries already there; '{part}' ({lang}) is not one."
+        )
+    return words
 
 
 @lru_cache(maxsize=4096)  # one search folds its message and each of its words several times

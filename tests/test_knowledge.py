@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from actions.answers import ANSWER
 from actions.i18n import table
 from knowledge import build as builder
+from knowledge import text as text_module
 from knowledge.index import subject_term
 from knowledge.paths import ROOT
 from knowledge.store import OTHER_SUBJECT, KnowledgeBaseUnavailable, KnowledgeStore
@@ -245,6 +246,25 @@ def test_a_chat_interjection_is_no_search_word(store, question, lang, said):
     """knowledge/sources/stop_words.yml, fillers: "cachai", "bro" only address the reader; as rare or unknown words
     they weighed most ("cachai si keras 3 se puede correr encima de pytorch?" was refused)."""
     assert said not in store.query_terms(question, lang)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["keep: [who, when]\nfillers: {en: [bro], es: [chamo]}\n", "keep: {en: [who], es: [quien]}\nfillers: {en: bro}\n"],
+)
+def test_a_malformed_stop_word_file_is_named_with_the_fix(tmp_path, monkeypatch, content):
+    """knowledge/sources/stop_words.yml is edited by hand: a list where a mapping of languages belongs fails the
+    build with a sentence that says what the file needs, not with a KeyError."""
+    malformed = tmp_path / "stop_words.yml"
+    malformed.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(text_module, "STOP_WORDS_FILE", malformed)
+    text_module.stop_words.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"stop_words\.yml: '(keep|fillers)' needs a list of words"):
+            text_module.stop_words("en")
+    finally:
+        monkeypatch.undo()
+        text_module.stop_words.cache_clear()
 
 
 @pytest.mark.parametrize(
