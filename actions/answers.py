@@ -29,6 +29,10 @@ ANSWER_CLEARLY = 0.6
 # A fact offered for a request for advice must be clearer than that: "soy nuevo y quiero aprender deep learning, ¿con
 # cuál empiezo?" wants the advice for beginners, not the fact that concepts come before frameworks (0.7, as before).
 FACT_FOR_ADVICE = 0.7
+# A goal read from the rules of advice the search found, for a user who told their experience but whose goal the NLU
+# missed: the best fitting rule at least this confident and this far ahead of one for another goal (development
+# questions: +1, none lost; check set: no change; 0.33 and no lead changed one more, to another wrong rule).
+GOAL_FOUND, GOAL_LEAD = 0.4, 0.05
 SEARCHED_SMALL_TALK = ("help", "out_of_scope")  # small talk that may be a question the NLU did not recognise
 # ... and any small talk this many words long or longer, which is no greeting or thanks ("my training loss keeps going
 # down but validation loss goes up, what's happening" was taken for a greeting)
@@ -653,6 +657,8 @@ class Composer:
             )
             if specific and not told:
                 return self.answer(hits, threshold=threshold)  # "which GPU should I buy?": no choice we know of
+            if told:  # "soy principiante pero mi meta es trabajar en una empresa…": the goal the search found
+                goal = self._goal_found(hits, experience)
         by_level = self.store.rules_by_level(goal, self.lang) if goal and not experience else []
         if len({rule.framework for rule in by_level}) > 1:  # "quiero conseguir curro en la industria": it depends
             return self._advice_by_level(goal, by_level)
@@ -672,6 +678,23 @@ class Composer:
         rule = self.store.recommendation_rule(found.id)
         answer.buttons = self._tailoring(experience or rule[0], goal or rule[1], answer)
         return answer
+
+    def _goal_found(self, hits: list[Hit], experience: str) -> str | None:
+        """The goal of the best rule of advice among `hits` that fits the experience told, when it is found clearly
+        (GOAL_FOUND) and ahead of the best rule for another goal (GOAL_LEAD); the NLU may miss a goal said in a long
+        sentence ("mi meta es trabajar en una empresa haciendo ia"), the rules' phrasings hold it."""
+        best: dict[str, float] = {}
+        for hit in hits:
+            rule = self.store.recommendation_rule(hit.entry) if hit.kind == "recommendation" else None
+            if rule is None or rule[0] not in (ANY, experience):
+                continue
+            best.setdefault(rule[1], hit.confidence)
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        if not ranked or ranked[0][0] == ANY or ranked[0][1] < GOAL_FOUND:
+            return None
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < GOAL_LEAD:
+            return None
+        return ranked[0][0]
 
     def _advice_by_level(self, goal: str, rules: list) -> Answer:
         """A goal whose advice depends on experience, with none known: each level's advice, then the levels to

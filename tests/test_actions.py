@@ -968,3 +968,17 @@ def test_which_framework_asked_with_the_users_experience_gets_the_advice_not_a_f
     found = [entity("experience", experience), entity("concept", "deep_learning", start, start + len("deep learning"))]
     track = tracker("recommend", text, found, lang=lang, experience=experience)
     assert _entries(run(actions.Recommend, track)[1])[0].startswith("rec-")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("soy novata y mi meta es conseguir trabajo en una empresa de ia, ¿con qué framework arranco?", "es"),
+        ("total beginner and i want a job in the ai industry, which framework should i start with", "en"),
+    ],
+)
+def test_a_goal_the_nlu_missed_is_read_from_the_rules_the_search_found(text, lang):
+    """The user told their experience and said their goal in a long sentence the NLU took no goal from: the advice
+    is the rule for both (answers.GOAL_FOUND), not the general advice for someone without a goal."""
+    _, events = run(actions.Recommend, tracker("recommend", text, lang=lang, experience="beginner"))
+    assert SlotSet("answer_entries", ["rec-beginner-industry-job-pytorch"]) in events
