@@ -81,11 +81,8 @@ STOP_TYPO_MIN_LENGTH = 7  # a word no entry states, this long or longer, one edi
 CONTEXT_WORD = 1.0
 CLAUSE_MARKS = frozenset(",;:.!?¿¡")
 QUESTION_MARK = "?"
-# "A vs B" compares A with B: an entry that holds only one of them ("tensorrt-llm vs vllm" -> what vLLM is) does not
-# answer it; it is offered, as one that lacks a specific word.
-COMPARED = frozenset({"vs", "versus"})
-# ... and so does "A or B" between two names ("vLLM o SGLang, ¿cuál es más rápido?" is not answered by what vLLM is)
-ALTERNATIVES = {"en": frozenset({"or"}), "es": frozenset({"o", "u"})}
+# "A vs B" or "A or B" sets A against B (asking_phrases.yml, `choice`): an entry that holds only one of them
+# ("tensorrt-llm vs vllm" -> what vLLM is; "vLLM o SGLang, ¿cuál es más rápido?") does not answer it.
 COMPARED_REACH = 2  # words either side of "vs" where its sides' names are looked for
 # A word right after a subject's name (joined by a space or a hyphen) that the knowledge base never uses names another
 # tool ("pytorch lightning", "tensorflow probability"): it is a specific word however long the question is.
@@ -189,7 +186,7 @@ class Hit:
     has_key: bool = True  # whether the entry has the question's weightiest word (what it is most about)
     key_in_passing: bool = False  # ... only in its statement: it mentions it, it is not about it ("what is TensorRT?")
     # weight share of the question's weightiest specific word the entry lacks (`is_specific`); 1.0 when it holds only
-    # one side of "A vs B" (COMPARED)
+    # one side of "A vs B" (asking_phrases.yml, `choice`)
     missing: float = 0.0
     # the question asks for a number ("how many…"), a date or who made something, and the entry's statement gives none;
     # or it asks what something is, and the entry is a rule of advice; or what is new in a release, and the entry tells
@@ -470,6 +467,7 @@ class KnowledgeStore:
             for kind in ("number", "date", "who", "overview")
             for lang in LANGUAGES
         }
+        self._choice_words = {lang: frozenset(self._asking[("choice", lang)][True]) for lang in LANGUAGES}
         # The words of the aspects whose vocabulary lists alternatives (ALTERNATIVE_ASPECTS: windows, linux, android…),
         # which every fact and comparison of the aspect holds as keywords
         self._alternative_words = {
@@ -699,7 +697,7 @@ class KnowledgeStore:
     def _compared_sides(self, text_: str, lang: str) -> tuple[list[str], list[str]] | None:
         """In "A vs B" (or "A or B"), the names in the word before "vs" and in the word after it ("tensorrt-llm" gives
         "tensorrt" and "llm"), all of which an entry must hold to answer it."""
-        markers = COMPARED | ALTERNATIVES.get(lang, frozenset())
+        markers = self._choice_words[lang]
         words = text_.split()
         at = next((i for i, word in enumerate(words) if fold(word).strip(".,;:!?¿¡") in markers), None)
         if at is None:  # most messages: no other word is read

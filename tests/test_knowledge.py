@@ -487,7 +487,8 @@ def test_a_question_asking_for_a_number_date_or_maker_is_answered_only_by_an_ent
     ],
 )
 def test_a_versus_question_is_answered_only_by_an_entry_holding_both_sides(store, question, lang, answer):
-    """store.COMPARED: what vLLM is holds one side of "tensorrt-llm vs vllm"; the mobile comparison holds both."""
+    """asking_phrases.yml, choice: what vLLM is holds one side of "tensorrt-llm vs vllm"; the mobile comparison holds
+    both."""
     assert _answered_with(store, question, lang) == answer
 
 
@@ -536,8 +537,8 @@ def test_an_operating_system_an_entry_holds_only_through_its_aspect_is_not_said(
 
 
 def test_a_choice_between_two_names_needs_an_entry_holding_both(store):
-    """store.ALTERNATIVES: "A o B" between two names, like "A vs B": no entry holds "lightning", so none answers which
-    of PyTorch Lightning and Keras to pick; entries holding both sides do answer "pytorch o tensorflow"."""
+    """asking_phrases.yml, choice: "A o B" between two names, like "A vs B": no entry holds "lightning", so none
+    answers which of PyTorch Lightning and Keras to pick; entries with both sides answer "pytorch o tensorflow"."""
     lightning = store.search("pytorch lightning o keras, cuál le recomiendas a alguien que empieza?", "es")
     assert lightning and all(hit.missing == 1.0 for hit in lightning)
     assert store.search("pytorch o tensorflow para empezar?", "es")[0].missing == 0.0
