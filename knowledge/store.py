@@ -186,7 +186,7 @@ class Hit:
     has_key: bool = True  # whether the entry has the question's weightiest word (what it is most about)
     key_in_passing: bool = False  # ... only in its statement: it mentions it, it is not about it ("what is TensorRT?")
     # weight share of the question's weightiest specific word the entry lacks (`is_specific`); 1.0 when it holds only
-    # one side of "A vs B" (asking_phrases.yml, `choice`)
+    # one side of "A vs B" (asking_phrases.yml, `choice`) or never says the operating system asked about (`platform`)
     missing: float = 0.0
     # the question asks for a number ("how many…"), a date or who made something, and the entry's statement gives none;
     # or it asks what something is, and the entry is a rule of advice; or what is new in a release, and the entry tells
@@ -718,6 +718,20 @@ class KnowledgeStore:
         before, after = side(list(reversed(words[:at]))), side(words[at + 1 :])
         return (before, after) if before and after else None
 
+    def _platforms_asked(self, text_: str, lang: str) -> frozenset[str]:
+        """The operating systems a question asks whether something works on ("is rocm supported on windows"), as index
+        terms (asking_phrases.yml, `platform`)."""
+        if not self.asks_for("platform", text_, lang):
+            return frozenset()
+        folded = f" {fold_phrase(text_)} "
+        return frozenset(
+            term
+            for phrase in self._asking[("platform", lang)][True]
+            if f" {phrase} " in folded
+            for term in self._phrase_terms(phrase, lang)
+            if term in self._alternative_words[lang]
+        )
+
     def is_specific(self, term: str, lang: str) -> bool:
         """Whether a query term is a specific word (SPECIFIC_LOG_PROB): "executorch", "windows"; not "beta"."""
         if term.isdigit() or term not in self._content[lang]:  # "pillar", "armar": in informal phrasings only
@@ -793,6 +807,7 @@ class KnowledgeStore:
         # what is new in a release: an entry telling which version is the latest does not say
         wants_news = self.asks_for("news", text_, lang)
         makers_named = {maker for maker, terms in self._maker_terms[lang].items() if terms and terms <= set(query)}
+        platforms_asked = self._platforms_asked(text_, lang)
         if wants_overview:  # the overviews of the subjects named, however many other entries name them
             listed = {entry_id for entry_id, _ in ranked}
             worst = max((rank for _, rank in ranked), default=0.0)
@@ -870,6 +885,9 @@ class KnowledgeStore:
             if wants_who and gives_who:
                 unsaid -= self._asking_terms[("who", lang)]
             one_sided = sides is not None and not all(term in found or term in own for side in sides for term in side)
+            # whether it works on an operating system its questions and statement never say (asking_phrases.yml,
+            # `platform`): about something else, as one side of "A vs B" is
+            one_sided = one_sided or not platforms_asked <= told
             hits.append(
                 Hit(
                     entry_id,

@@ -536,6 +536,20 @@ def test_an_operating_system_an_entry_holds_only_through_its_aspect_is_not_said(
     assert _answered_with(store, "does pytorch run on windows?", "en") == "pytorch-platforms"
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("can i use rocm on windows with my radeon card?", "en"), ("¿el rocm de pytorch va en windows?", "es")],
+)
+def test_whether_it_works_on_an_operating_system_needs_an_entry_saying_that_system(store, question, lang):
+    """asking_phrases.yml, platform: what ROCm does for PyTorch covers the rest of the question so well that the
+    system's small weight did not stop it; asked whether it works on Windows, an entry that never says Windows is
+    about something else. PyTorch's platforms, which say it, answer."""
+    assert all(hit.missing == 1.0 for hit in store.search(question, lang) if "rocm" in hit.entry)
+    assert _answered_with(store, question, lang) is None
+    own = {"en": "can i use pytorch on windows?", "es": "¿pytorch va en windows?"}[lang]
+    assert _answered_with(store, own, lang) == "pytorch-platforms"
+
+
 def test_a_choice_between_two_names_needs_an_entry_holding_both(store):
     """asking_phrases.yml, choice: "A o B" between two names, like "A vs B": no entry holds "lightning", so none
     answers which of PyTorch Lightning and Keras to pick; entries with both sides answer "pytorch o tensorflow"."""
