@@ -21,17 +21,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+from redis.exceptions import RedisError
 from redis.lock import Lock
+
+logger = logging.getLogger(__name__)
 
 MUTEX_SECONDS = 10
 # How long a conversation stays blocked by a server that died holding it. The owner renews every third of it, so
-# an event loop would have to stall for two thirds of it before a live owner lost its place.
+# an event loop would have to stall for two thirds of it before a live owner lost its place. It replaces Rasa's
+# lifetime (TICKET_LOCK_LIFETIME, 60 s from the ticket's issue); a live owner's time is bounded by the action
+# server's timeout (bot/launch/cluster.py: 30 s behind nginx) instead.
 TICKET_SECONDS = 15.0
 
 
@@ -76,7 +82,10 @@ class AtomicRedisLockStore(RedisLockStore):
     async def _keep_alive(self, conversation_id: str, ticket_number: int) -> None:
         while True:
             await asyncio.sleep(self.ticket_seconds / 3)
-            self.renew(conversation_id, ticket_number)
+            try:
+                self.renew(conversation_id, ticket_number)
+            except RedisError as error:  # the next renewal may reach it; the message goes on meanwhile
+                logger.warning("Could not renew the lock of conversation '%s': %s", conversation_id, error)
 
     async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
         while True:
