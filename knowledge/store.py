@@ -94,7 +94,7 @@ OVERVIEW = 0.2
 OVERVIEW_ASPECTS = ("definition", "origin", "relationship")
 # Aspects of the entries that say who made or governs their subject, whoever they name
 WHO_ASPECTS = frozenset({"origin"})
-ALTERNATIVE_ASPECTS = frozenset({"platforms"})  # aspects whose vocabulary lists alternatives (operating systems)
+PLATFORM_ASPECTS = frozenset({"platforms"})  # aspects whose vocabulary names the operating systems
 RELEASE_ASPECTS = frozenset({"versions"})  # entries telling which release is the latest and when, never what is in it
 # A question asking for a number ("how many", "cuánto": asking_phrases.yml) is answered only by an entry whose
 # statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone; one asking for a date ("what
@@ -380,6 +380,8 @@ class KnowledgeStore:
             for row in session.scalars(select(models.AskingPhrase)):
                 self._asking[(row.kind, row.language)][row.asks].append(row.phrase)
             makers = list(session.scalars(select(models.Maker.name)))
+            # (experience, goal) of each rule of advice, by entry: read for every hit of a search for advice
+            self._rules = {row.id: (row.experience, row.goal) for row in session.scalars(select(models.Recommendation))}
             self._gives_number: set[tuple[str, str]] = set()  # (entry, language) whose statement holds a number
             self._gives_date: set[tuple[str, str]] = set()  # ... a number or a year
             statements: dict[tuple[str, str], set[str]] = defaultdict(set)  # (entry, language) -> its statement's terms
@@ -468,15 +470,23 @@ class KnowledgeStore:
             for lang in LANGUAGES
         }
         self._choice_words = {lang: frozenset(self._asking[("choice", lang)][True]) for lang in LANGUAGES}
-        # The words of the aspects whose vocabulary lists alternatives (ALTERNATIVE_ASPECTS: windows, linux, android…),
-        # which every fact and comparison of the aspect holds as keywords
-        self._alternative_words = {
+        # The operating systems (the vocabulary of PLATFORM_ASPECTS: windows, linux, android…), which every fact and
+        # comparison of the aspect holds as keywords, and the phrases asking whether something works on one
+        # (asking_phrases.yml, `platform`), each with the systems it names
+        systems = {
             lang: {
                 found
                 for term in self.terms()
-                if term.entity == "aspect" and term.value in ALTERNATIVE_ASPECTS and term.language in (lang, "*")
+                if term.entity == "aspect" and term.value in PLATFORM_ASPECTS and term.language in (lang, "*")
                 for found in self._phrase_terms(fold(term.phrase), lang)
             }
+            for lang in LANGUAGES
+        }
+        self._platform_phrases = {
+            lang: [
+                (phrase, frozenset(self._phrase_terms(phrase, lang)) & systems[lang])
+                for phrase in self._asking[("platform", lang)][True]
+            ]
             for lang in LANGUAGES
         }
         # The makers (knowledge/sources/makers.yml) each entry's statement names, by their index terms: what answers
@@ -613,11 +623,15 @@ class KnowledgeStore:
         """Whether a question asks for a kind of answer: "number" ("how many parameters…", "¿cuánto cuesta…?", not
         "how much faster…" or "en cuanto a…"), "overview" ("dame una visión general de PyTorch")
         (knowledge/sources/asking_phrases.yml)."""
-        phrases = self._asking[(kind, lang)]
+        folded = self._asking_text(kind, text_, lang)
+        return any(f" {phrase} " in folded for phrase in self._asking[(kind, lang)][True])
+
+    def _asking_text(self, kind: str, text_: str, lang: str) -> str:
+        """The text folded, with spaces around, and the longer phrases that do not ask for `kind` blanked out."""
         folded = f" {fold_phrase(text_)} "
-        for phrase in phrases[False]:
+        for phrase in self._asking[(kind, lang)][False]:
             folded = folded.replace(f" {phrase} ", " | ")
-        return any(f" {phrase} " in folded for phrase in phrases[True])
+        return folded
 
     def asked_at(self, kind: str, text_: str, lang: str) -> int | None:
         """Where in the text (a character offset) a phrase asking for a kind of answer starts, or None when it asks
@@ -721,16 +735,9 @@ class KnowledgeStore:
     def _platforms_asked(self, text_: str, lang: str) -> frozenset[str]:
         """The operating systems a question asks whether something works on ("is rocm supported on windows"), as index
         terms (asking_phrases.yml, `platform`)."""
-        if not self.asks_for("platform", text_, lang):
-            return frozenset()
-        folded = f" {fold_phrase(text_)} "
-        return frozenset(
-            term
-            for phrase in self._asking[("platform", lang)][True]
-            if f" {phrase} " in folded
-            for term in self._phrase_terms(phrase, lang)
-            if term in self._alternative_words[lang]
-        )
+        folded = self._asking_text("platform", text_, lang)
+        asked = [systems for phrase, systems in self._platform_phrases[lang] if f" {phrase} " in folded]
+        return frozenset().union(*asked)
 
     def is_specific(self, term: str, lang: str) -> bool:
         """Whether a query term is a specific word (SPECIFIC_LOG_PROB): "executorch", "windows"; not "beta"."""
@@ -873,11 +880,7 @@ class KnowledgeStore:
             score += OVERVIEW * (wants_overview and info.kind == "overview")
             gives_number = (entry_id, lang) in self._gives_number
             gives_date = (entry_id, lang) in self._gives_date
-            # one of its aspect's alternatives that its questions and statement never say ("rocm funciona en windows?":
-            # what ROCm does for PyTorch is about platforms, and says nothing of Windows)
-            told = self._told[(entry_id, lang)]
-            alternatives = self._alternative_words[lang]
-            unsaid = {term for term in specific if term not in found or (term in alternatives and term not in told)}
+            unsaid = {term for term in specific if term not in found}
             # a version or a date answers the words of both ("¿en qué versión salió torch.compile?": "salió" asks when)
             if (wants_number and gives_number) or (wants_date and gives_date):
                 unsaid -= self._asking_terms[("number", lang)] | self._asking_terms[("date", lang)]
@@ -886,8 +889,9 @@ class KnowledgeStore:
                 unsaid -= self._asking_terms[("who", lang)]
             one_sided = sides is not None and not all(term in found or term in own for side in sides for term in side)
             # whether it works on an operating system its questions and statement never say (asking_phrases.yml,
-            # `platform`): about something else, as one side of "A vs B" is
-            one_sided = one_sided or not platforms_asked <= told
+            # `platform`; its keywords hold them all): about something else, as one side of "A vs B" is. ("rocm
+            # funciona en windows?": what ROCm does for PyTorch is about platforms and says nothing of Windows.)
+            one_sided = one_sided or not platforms_asked <= self._told[(entry_id, lang)]
             hits.append(
                 Hit(
                     entry_id,
@@ -947,10 +951,8 @@ class KnowledgeStore:
             return self._recommendation(session, row, lang) if row is not None else None
 
     def recommendation_rule(self, entry_id: str) -> tuple[str, str] | None:
-        """(experience, goal) of a recommendation rule."""
-        with Session(self._engine) as session:
-            row = session.get(models.Recommendation, entry_id)
-            return (row.experience, row.goal) if row is not None else None
+        """(experience, goal) of a recommendation rule; None for any other entry."""
+        return self._rules.get(entry_id)
 
     def rules_by_level(self, goal: str, lang: str) -> list[Recommendation]:
         """The rules for a goal at each experience level (none when the goal has a rule for any level), in the

@@ -529,21 +529,19 @@ def test_what_is_new_in_a_release_is_not_answered_by_which_release_is_the_latest
     assert _answered_with(store, "which is the latest pytorch version?", "en") == "pytorch-latest-version"
 
 
-def test_an_operating_system_an_entry_holds_only_through_its_aspect_is_not_said(store):
-    """store.ALTERNATIVE_ASPECTS: every entry about platforms holds "windows" among its keywords; what ROCm does for
-    PyTorch never says Windows, PyTorch's platforms do."""
-    assert _answered_with(store, "does rocm work on windows?", "en") is None
-    assert _answered_with(store, "does pytorch run on windows?", "en") == "pytorch-platforms"
-
-
 @pytest.mark.parametrize(
     ("question", "lang"),
-    [("can i use rocm on windows with my radeon card?", "en"), ("¿el rocm de pytorch va en windows?", "es")],
+    [
+        ("does rocm work on windows?", "en"),
+        ("can i use rocm on windows with my radeon card?", "en"),
+        ("¿el rocm de pytorch va en windows?", "es"),
+    ],
 )
 def test_whether_it_works_on_an_operating_system_needs_an_entry_saying_that_system(store, question, lang):
-    """asking_phrases.yml, platform: what ROCm does for PyTorch covers the rest of the question so well that the
-    system's small weight did not stop it; asked whether it works on Windows, an entry that never says Windows is
-    about something else. PyTorch's platforms, which say it, answer."""
+    """asking_phrases.yml, platform: every entry about platforms holds "windows" among its keywords, and what ROCm
+    does for PyTorch covers the rest of the question so well that the system's small weight did not stop it; asked
+    whether it works on Windows, an entry that never says Windows is about something else. PyTorch's platforms,
+    which say it, answer."""
     assert all(hit.missing == 1.0 for hit in store.search(question, lang) if "rocm" in hit.entry)
     assert _answered_with(store, question, lang) is None
     own = {"en": "can i use pytorch on windows?", "es": "¿pytorch va en windows?"}[lang]
