@@ -57,6 +57,9 @@ class LowConfidence(AnswerAction):
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
         entities = {name: context.entity_values(tracker, name) for name in ("framework", "aspect", "task", "concept")}
+        if context.is_follow_up(tracker) and entities["aspect"] and not context.subjects_named(tracker):
+            # "and for deployment?" with no answer before it to follow (data/rules.yml): the frameworks on that point
+            return Compare().answer(composer, tracker)
         ranking = tracker.latest_message.get("intent_ranking") or []
         return composer.low_confidence(context.question(tracker), ranking, entities)
 

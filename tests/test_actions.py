@@ -292,6 +292,17 @@ def test_follow_up_reuses_frameworks_and_takes_the_new_aspect():
     assert SlotSet("answer_entries", ["cmp-keras-pytorch-speed-now"]) in events
 
 
+@pytest.mark.parametrize(
+    "text, lang", [("and what about deploying?", "en"), ("¿y qué tal para desplegar?", "es")], ids=["en", "es"]
+)
+def test_a_follow_up_with_nothing_to_follow_compares_the_frameworks_on_its_point(text, lang):
+    """The first message of a conversation, "and for deployment?", is not about Keras alone."""
+    messages, events = run(actions.LowConfidence, tracker("follow_up", text, [entity("aspect", "deployment")], lang))
+    entries = next(event["value"] for event in events if event["name"] == "answer_entries")
+    assert entries and all(entry.startswith("cmp-") for entry in entries), entries
+    assert "PyTorch" in text_of(messages) and "TensorFlow" in text_of(messages)
+
+
 def test_code_snippet_is_a_fenced_python_block_with_versions():
     entities = [entity("framework", "pytorch"), entity("task", "train")]
     text = text_of(run(actions.ShowCode, tracker("ask_code", entities=entities))[0])

@@ -20,6 +20,7 @@ from bot.extensions.patches import (
     sanic_websockets,
     session_every,
     slot_carry,
+    tracker_reads,
 )
 from bot.extensions.patches.registry import fingerprint
 
@@ -51,6 +52,30 @@ def test_action_results_are_validated_as_rasa_does_with_the_schema_checked_once(
     assert action._validate_action_result(good) is True
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"event": "slot", "name": 3}], "responses": "not a list"})
+
+
+def test_a_conversation_the_tracker_store_cannot_read_fails_the_turn(monkeypatch, tmp_path):
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.extensions.tracker_store import IncrementalSQLTrackerStore
+
+    original = FailSafeTrackerStore.on_tracker_store_retrieve_error
+    monkeypatch.setattr(FailSafeTrackerStore, "on_tracker_store_retrieve_error", original)  # restored afterwards
+    store = IncrementalSQLTrackerStore(Domain.load("domain.yml"), db=str(tmp_path / "trackers.db"))
+    asyncio.run(store.save(DialogueStateTracker.from_events("ana", [UserUttered("compare keras and pytorch")])))
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE events")  # the store can no longer read it
+    safe = FailSafeTrackerStore(store)
+    assert asyncio.run(safe.retrieve("ana")) is None  # Rasa's way: a new conversation, as if nothing was said
+    tracker_reads.apply()
+    tracker_reads.apply()  # applying twice changes nothing more
+    with pytest.raises(tracker_reads.TrackerStoreUnreadable, match="no such table"):
+        asyncio.run(safe.retrieve("ana"))
+    with pytest.raises(tracker_reads.TrackerStoreUnreadable):
+        asyncio.run(safe.retrieve_full_tracker("ana"))
 
 
 def test_the_rasa_process_never_loads_pytorch():

@@ -214,9 +214,9 @@ def main() -> int:
     stopping = processes.StopSignals()
     try:
         start_all(supervisor)
-        write_pids(supervisor.processes())
         print(f"Starting the cluster (logs in {serve.LOG_DIR.relative_to(serve.ROOT)}/)...", flush=True)
         wait_until_up(supervisor.processes())
+        write_pids(supervisor.processes())  # only now: the file says the cluster is up, and which processes it is
         print(
             f"Cluster up: http://localhost:{BALANCER_PORT} (REST: /webhooks/rest/webhook) -> Rasa {RASA_PORTS}, "
             f"actions {ACTIONS_PORTS}, PostgreSQL :{POSTGRES_PORT}, Redis :{REDIS_PORT}. A server that stops is "

@@ -26,6 +26,7 @@ MODULES = (
     "model_gc",
     "error_reporting",
     "action_timeout",
+    "tracker_reads",
     "limits_sweep",
 )
 
