@@ -7,6 +7,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -64,7 +65,9 @@ def test_a_conversation_the_tracker_store_cannot_read_fails_the_turn(monkeypatch
 
     original = FailSafeTrackerStore.on_tracker_store_retrieve_error
     monkeypatch.setattr(FailSafeTrackerStore, "on_tracker_store_retrieve_error", original)  # restored afterwards
-    store = IncrementalSQLTrackerStore(Domain.load("domain.yml"), db=str(tmp_path / "trackers.db"))
+    store = IncrementalSQLTrackerStore(
+        Domain.load(Path(__file__).parents[1] / "domain.yml"), db=str(tmp_path / "trackers.db")
+    )
     asyncio.run(store.save(DialogueStateTracker.from_events("ana", [UserUttered("compare keras and pytorch")])))
     with store.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE events")  # the store can no longer read it
