@@ -2,17 +2,18 @@
 
 Written for Rasa 3.6 (rasa.core.lock_store.RedisLockStore, rasa.core.lock.TicketLock); a subclass, not a patch.
 
-Two faults of Rasa 3.6's store, both seen in tests/cluster:
+Two faults of Rasa 3.6's store:
 
 - It issues a ticket by reading the conversation's lock from Redis, adding the ticket and writing it back. Two
   Rasa servers doing that at once for the same conversation both read the old lock and one ticket is lost: both
-  messages are then processed at the same time and one of them can vanish from the tracker. Here every
-  read-modify-write of a lock holds a short Redis mutex.
+  messages are then processed at the same time and one of them can vanish from the tracker (seen in
+  tests/cluster). Here every read-modify-write of a lock holds a short Redis mutex.
 - A ticket expires a fixed time after it was *issued*, whether its owner is waiting, working or dead. When a
   server dies holding a conversation, the messages queued behind it wait for its ticket to run out, and by then
   their own tickets have nearly run out too: the next message starts while the one before is still being
-  processed, and the two trackers overwrite each other (a greeting saved after a comparison started the session
-  again, and the follow-up "and for deployment?" lost what was compared). Here a ticket lives as long as its
+  processed, and the two trackers overwrite each other (shown by the queued-message test of tests/cluster, which
+  fails with Rasa's tickets; first suspected behind a CI failure of the kill test, which was never reproduced here
+  and recurred after this fix: see docs/quality.md). Here a ticket lives as long as its
   owner says so: the owner renews it every few seconds while it waits and while it works, so only a dead owner's
   ticket expires, `TICKET_SECONDS` after its last sign of life.
 """
