@@ -629,6 +629,10 @@ class Composer:
         text, lang = question.text, question.search_language
         if self.store.asks_for("definition", text, lang) and not self.store.asks_for("advice", text, lang):
             return self.answer(self.search(question, kinds=ANSWERABLE))
+        # A choice between other tools than the frameworks ("kserve o seldon core para servir modelos, ¿cuál elegimos?",
+        # "yolov8 or detectron2 for object detection?"): what the knowledge base has on both, never a rule of advice
+        if self.store.chooses_among_others(text, lang):
+            return self.answer(self.search(question, kinds=ANSWERABLE))
         if not goal:  # the question itself may say what it is for ("quiero probar varios backends")
             hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("recommendation",))
             rule = self.store.recommendation_rule(hits[0].entry) if hits else None

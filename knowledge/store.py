@@ -711,9 +711,16 @@ class KnowledgeStore:
     def _compared_sides(self, text_: str, lang: str) -> tuple[list[str], list[str]] | None:
         """In "A vs B" (or "A or B"), the names in the word before "vs" and in the word after it ("tensorrt-llm" gives
         "tensorrt" and "llm"), all of which an entry must hold to answer it."""
-        markers = self._choice_words[lang]
+        markers, other_meanings = self._choice_words[lang], self._asking[("choice", lang)][False]
         words = text_.split()
-        at = next((i for i, word in enumerate(words) if fold(word).strip(".,;:!?¿¡") in markers), None)
+        folded = [fold(word).strip(".,;:!?¿¡") for word in words]
+
+        def sets_apart(i: int) -> bool:  # "o", not the "o" of "o sea"
+            return folded[i] in markers and not any(
+                " ".join(folded[i : i + len(phrase.split())]) == phrase for phrase in other_meanings
+            )
+
+        at = next((i for i in range(len(words)) if sets_apart(i)), None)
         if at is None:  # most messages: no other word is read
             return None
 
@@ -731,6 +738,13 @@ class KnowledgeStore:
 
         before, after = side(list(reversed(words[:at]))), side(words[at + 1 :])
         return (before, after) if before and after else None
+
+    def chooses_among_others(self, text_: str, lang: str) -> bool:
+        """Whether a message asks to choose between two things ("A vs B", "A o B") neither of which is a framework the
+        knowledge base knows as one: "yolov8 o detectron2", "kserve or seldon core"."""
+        sides = self._compared_sides(text_, lang)
+        frameworks = {subject_term(framework) for framework in self.frameworks()}
+        return sides is not None and not any(frameworks & set(side) for side in sides)
 
     def _platforms_asked(self, text_: str, lang: str) -> frozenset[str]:
         """The operating systems a question asks whether something works on ("is rocm supported on windows"), as index

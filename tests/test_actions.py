@@ -993,3 +993,18 @@ def test_a_goal_the_nlu_missed_is_read_from_the_rules_the_search_found(text, lan
     is the rule for both (answers.GOAL_FOUND), not the general advice for someone without a goal."""
     _, events = run(actions.Recommend, tracker("recommend", text, lang=lang, experience="beginner"))
     assert SlotSet("answer_entries", ["rec-beginner-industry-job-pytorch"]) in events
+
+
+# --- 2026-12-01, twelfth round -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "goal"),
+    [
+        ("mmdetection o detectron2 para detectar piezas defectuosas, cuál usamos?", "es", "computer_vision"),
+        ("bentoml vs seldon core for serving our models in production, which one?", "en", "production"),
+    ],
+)
+def test_a_choice_between_other_tools_than_the_frameworks_gets_no_rule_of_advice(text, lang, goal):
+    """Composer.recommend: the goal is told, but the user chooses between two tools the rules of advice do not choose
+    among (the rule for computer vision would name PyTorch); what the knowledge base has on them answers, or nothing."""
+    track = tracker("recommend", text, [entity("goal", goal)], lang=lang, goal=goal)
+    assert not any(entry.startswith("rec-") for entry in _entries(run(actions.Recommend, track)[1]) or [])

@@ -556,6 +556,17 @@ def test_a_choice_between_two_names_needs_an_entry_holding_both(store):
     assert store.search("pytorch o tensorflow para empezar?", "es")[0].missing == 0.0
 
 
+def test_a_choice_among_other_tools_than_the_frameworks_is_told_apart(store):
+    """store.chooses_among_others: "A o B" where neither side is a framework the knowledge base knows; the "o" of "o
+    sea" ("that is") sets nothing apart (asking_phrases.yml, choice, not)."""
+    assert store.chooses_among_others("mmdetection o detectron2, cuál usamos para detectar piezas?", "es")
+    assert store.chooses_among_others("bentoml vs kserve for serving, which one should we pick?", "en")
+    assert not store.chooses_among_others("keras o pytorch para detectar piezas?", "es")
+    assert not store.chooses_among_others(
+        "fotos de tornillos, o sea visión artificial, qué framework nos conviene?", "es"
+    )
+
+
 @pytest.mark.parametrize(
     ("question", "lang"),
     [

@@ -62,6 +62,19 @@ def test_spanish_lemmas():
         ("how much experience do you need before learning jax", "en", {"experience": None}),
         ("I'm experienced in computer vision, which one for research", "en", {"experience": ["experienced"]}),
         ("llevo años de experiencia con sklearn, cuál aprendo", "es", {"experience": ["experienced"]}),
+        # vocabulary.yml and told_together: starting to learn tells the level and the goal at once
+        (
+            "I want to start learning neural networks, which framework",
+            "en",
+            {"experience": ["beginner"], "goal": ["learning"]},
+        ),
+        (
+            "quiero empezar a aprender redes neuronales, cuál uso",
+            "es",
+            {"experience": ["beginner"], "goal": ["learning"]},
+        ),
+        ("recién parto con redes neuronales, qué framework me sirve", "es", {"experience": ["beginner"]}),
+        ("llevo años programando con sklearn, cuál aprendo ahora", "es", {"experience": ["experienced"]}),
     ],
 )
 def test_entities(matcher, text, lang, expected):

@@ -37,11 +37,14 @@ class KnowledgeEntityMatcher(LearnsVocabulary, GraphComponent):
     def get_default_config() -> dict[str, Any]:
         # knowledge_db: SQLAlchemy URL of the knowledge base to read the vocabulary from (default: the built file).
         # priority: which entity wins when one span matches several (earlier wins);
-        # intent_priority: the same for messages of one intent ("distributed training" is a task in a code question).
+        # intent_priority: the same for messages of one intent ("distributed training" is a task in a code question);
+        # told_together: entities a phrase may tell at once besides the winner, as they fill different slots ("empiezo a
+        # aprender" tells the experience, beginner, and the goal, learning).
         return {
             "knowledge_db": None,
             "priority": ["framework", "scope", "concept", "experience", "aspect", "goal", "task"],
             "intent_priority": {"ask_code": ["framework", "scope", "task", "concept", "experience", "aspect", "goal"]},
+            "told_together": ["experience", "goal"],
         }
 
     def __init__(
@@ -77,21 +80,28 @@ class KnowledgeEntityMatcher(LearnsVocabulary, GraphComponent):
         rank = self._intent_rank.get((message.get(INTENT) or {}).get("name"), self._rank)
         entities: list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()
+        together = set(self._config.get("told_together") or ())
         for match in self._vocabulary.matches(tokens, message.get(GUESS_KEY) or DEFAULT_LANGUAGE):
-            entity, value = min(match.candidates, key=lambda pair: rank.get(pair[0], len(rank)))
-            if (entity, value) in seen:
-                continue
-            seen.add((entity, value))
+            ranked = sorted(match.candidates, key=lambda pair: rank.get(pair[0], len(rank)))
+            told = [ranked[0]]
+            if ranked[0][0] in together:
+                for entity, value in ranked[1:]:
+                    if entity in together and entity not in {pair[0] for pair in told}:
+                        told.append((entity, value))
             start, end = tokens[match.first].start, tokens[match.first + match.length - 1].end
-            entities.append(
-                {
-                    "entity": entity,
-                    "value": value,
-                    "start": start,
-                    "end": end,
-                    "text": text[start:end],
-                    "confidence_entity": 1.0,
-                    "extractor": self.__class__.__name__,
-                }
-            )
+            for entity, value in told:
+                if (entity, value) in seen:
+                    continue
+                seen.add((entity, value))
+                entities.append(
+                    {
+                        "entity": entity,
+                        "value": value,
+                        "start": start,
+                        "end": end,
+                        "text": text[start:end],
+                        "confidence_entity": 1.0,
+                        "extractor": self.__class__.__name__,
+                    }
+                )
         return entities
