@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import context, ratings
-from actions.answers import Answer, Composer
+from actions.answers import Answer, Composer, Question
 from actions.i18n import Strings
 from actions.kb import store
 
@@ -40,15 +40,22 @@ class SmallTalk(AnswerAction):
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
         intent = tracker.latest_message["intent"]["name"]
         question = context.question(tracker)
-        told = any(context.entity_values(tracker, entity) for entity in ("goal", "experience", "aspect"))
-        if (
-            intent == "out_of_scope"
-            and told
-            and composer.store.asks_for("advice", question.text, question.search_language)
-        ):
+        if intent == "out_of_scope" and advice_told(composer, tracker, question):
             # "en la fábrica vamos a montar control de calidad por visión artificial, ¿qué framework nos conviene?"
             return Recommend().answer(composer, tracker)
         return composer.smalltalk(intent, question)
+
+
+def advice_told(composer: Composer, tracker: Tracker, question: Question) -> bool:
+    """Whether a message the NLU did not take for a request for advice asks which framework to choose ("¿qué framework
+    nos conviene?") and tells a goal, an experience or an aspect to choose by; or sets two frameworks against each other
+    and tells the user's experience ("ya controlo sklearn y quiero curro, ¿aprendo tf o pytorch primero?"): without it,
+    the frameworks' comparison on the point told answers ("pytorch or tensorflow for fine-tuning llms?")."""
+    text, lang = question.text, question.search_language
+    if composer.store.chooses_among_frameworks(text, lang) and context.entity_values(tracker, "experience"):
+        return True
+    told = any(context.entity_values(tracker, entity) for entity in ("goal", "experience", "aspect"))
+    return told and composer.store.asks_for("advice", text, lang)
 
 
 class LowConfidence(AnswerAction):
@@ -60,8 +67,11 @@ class LowConfidence(AnswerAction):
         if context.is_follow_up(tracker) and entities["aspect"] and not context.subjects_named(tracker):
             # "and for deployment?" with no answer before it to follow (data/rules.yml): the frameworks on that point
             return Compare().answer(composer, tracker)
+        question = context.question(tracker)
+        if advice_told(composer, tracker, question):  # "ya manejo sklearn y quiero conseguir pega, ¿con cuál parto?"
+            return Recommend().answer(composer, tracker)
         ranking = tracker.latest_message.get("intent_ranking") or []
-        return composer.low_confidence(context.question(tracker), ranking, entities)
+        return composer.low_confidence(question, ranking, entities)
 
 
 class Define(AnswerAction):

@@ -470,6 +470,7 @@ class KnowledgeStore:
             for lang in LANGUAGES
         }
         self._choice_words = {lang: frozenset(self._asking[("choice", lang)][True]) for lang in LANGUAGES}
+        self._framework_terms = frozenset(subject_term(framework) for framework in self.frameworks())
         # The operating systems (the vocabulary of PLATFORM_ASPECTS: windows, linux, android…), which every fact and
         # comparison of the aspect holds as keywords, and the phrases asking whether something works on one
         # (asking_phrases.yml, `platform`), each with the systems it names
@@ -743,8 +744,12 @@ class KnowledgeStore:
         """Whether a message asks to choose between two things ("A vs B", "A o B") neither of which is a framework the
         knowledge base knows as one: "yolov8 o detectron2", "kserve or seldon core"."""
         sides = self._compared_sides(text_, lang)
-        frameworks = {subject_term(framework) for framework in self.frameworks()}
-        return sides is not None and not any(frameworks & set(side) for side in sides)
+        return sides is not None and not any(self._framework_terms & set(side) for side in sides)
+
+    def chooses_among_frameworks(self, text_: str, lang: str) -> bool:
+        """Whether a message asks to choose between two frameworks ("¿aprendo tf o pytorch primero?")."""
+        sides = self._compared_sides(text_, lang)
+        return sides is not None and all(self._framework_terms & set(side) for side in sides)
 
     def _platforms_asked(self, text_: str, lang: str) -> frozenset[str]:
         """The operating systems a question asks whether something works on ("is rocm supported on windows"), as index

@@ -1008,3 +1008,29 @@ def test_a_choice_between_other_tools_than_the_frameworks_gets_no_rule_of_advice
     among (the rule for computer vision would name PyTorch); what the knowledge base has on them answers, or nothing."""
     track = tracker("recommend", text, [entity("goal", goal)], lang=lang, goal=goal)
     assert not any(entry.startswith("rec-") for entry in _entries(run(actions.Recommend, track)[1]) or [])
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "lang"),
+    [
+        (
+            actions.SmallTalk,
+            "out_of_scope",
+            "ya me manejo con regresiones y árboles de decisión y busco trabajo en una empresa de ia, ¿tensorflow o "
+            "pytorch primero?",
+            "es",
+        ),
+        (
+            actions.LowConfidence,
+            "nlu_fallback",
+            "seasoned in classical ml and after an industry job now, pytorch or tensorflow to learn first?",
+            "en",
+        ),
+    ],
+)
+def test_two_frameworks_set_apart_by_a_user_telling_their_experience_get_the_advice(action, intent, text, lang):
+    """actions.advice_told: the NLU took the message for out of scope or was unsure; it sets two frameworks against
+    each other and tells who the user is and what they want: the rule for them answers."""
+    told = [entity("experience", "experienced"), entity("goal", "industry_job")]
+    track = tracker(intent, text, told, lang=lang, experience="experienced", goal="industry_job")
+    assert _entries(run(action, track)[1]) == ["rec-experienced-industry-job-tensorflow"]
