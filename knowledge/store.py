@@ -887,7 +887,14 @@ class KnowledgeStore:
             # "can tensorflow train on amd gpus through rocm?", nor TensorFlow's strategies whether PyTorch and
             # TensorFlow are on a par in distributed training
             silent = not frameworks_named <= found
-            if named and (not about_asked or silent) and (strict or key not in self._asked[(entry_id, lang)]):
+            # ... and so is an entry about a framework the question never names, when the question names a subject the
+            # entry never speaks of ("how to install jax with cuda" is not answered by PyTorch's CUDA wheels)
+            elsewhere = bool((own & self._framework_terms) - named) and bool(named - own - found)
+            if (
+                named
+                and (not about_asked or silent or elsewhere)
+                and (strict or elsewhere or key not in self._asked[(entry_id, lang)])
+            ):
                 confidence *= OTHER_SUBJECT
             # a comparison with a framework the question never names, when it names one: the entries about what it
             # names come first ("how is mixed precision switched on in keras?" is about Keras, not Keras and PyTorch)

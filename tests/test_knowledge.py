@@ -647,3 +647,18 @@ def test_where_a_subject_is_named_skips_a_name_inside_a_longer_one_not_its_later
         "tensorflow": 52,
     }
     assert store.named_at("intro a las redes neuronales convolucionales", "es") == {"cnn": 12}
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("installing jax with cuda support on my linux box, how?", "en"),
+        ("jax nació en google brain o en deepmind?", "es"),
+    ],
+)
+def test_an_entry_about_a_framework_the_question_never_names_does_not_answer_for_another_subject(store, question, lang):
+    """store.search (OTHER_SUBJECT, `elsewhere`): the question names JAX, which PyTorch's CUDA wheels and TensorFlow's
+    origin at Google Brain never speak of; they are offered at most, never given as the answer."""
+    answered = _answered_with(store, question, lang)
+    subjects = set(store.entry(answered).subjects) if answered else set()
+    assert "jax" in subjects or not subjects & set(store.frameworks()), answered
