@@ -384,6 +384,8 @@ class KnowledgeStore:
             self._rules = {row.id: (row.experience, row.goal) for row in session.scalars(select(models.Recommendation))}
             self._gives_number: set[tuple[str, str]] = set()  # (entry, language) whose statement holds a number
             self._gives_date: set[tuple[str, str]] = set()  # ... a number or a year
+            # (entry, language) -> the numbers other than years its statement gives ("2p21" of "TensorFlow 2.21")
+            self._numbers_given: dict[tuple[str, str], set[str]] = defaultdict(set)
             statements: dict[tuple[str, str], set[str]] = defaultdict(set)  # (entry, language) -> its statement's terms
             rows = session.execute(text("SELECT rowid, entry_id, language FROM entry_index")).all()
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
@@ -405,6 +407,7 @@ class KnowledgeStore:
                     self._content[documents[doc][1]].add(term)
                 if column == "statement" and NUMBER_TERM.fullmatch(term) and not YEAR_TERM.fullmatch(term):
                     self._gives_number.add(documents[doc])
+                    self._numbers_given[documents[doc]].add(term)
                 if column == "statement" and NUMBER_TERM.fullmatch(term):
                     self._gives_date.add(documents[doc])
                 if column == "statement":
@@ -822,6 +825,11 @@ class KnowledgeStore:
         ranked = list(ranked)
         wants_number = self.asks_for("number", text_, lang)
         wants_date = not wants_number and self.asks_for("date", text_, lang)
+        # when a release named by its number comes out: only an entry giving that number says ("when is tensorflow 2.22
+        # coming out" is not answered by when 2.21 came out)
+        releases_asked = (
+            {t for t in query if NUMBER_TERM.fullmatch(t) and not YEAR_TERM.fullmatch(t)} if wants_date else set()
+        )
         wants_overview = self.asks_for("overview", text_, lang)
         # "who made…": an entry answers when it tells where its subject comes from or who governs it (WHO_ASPECTS), or
         # its statement names a maker the question does not ("¿quién es el CEO de NVIDIA?" is not answered by what CUDA
@@ -933,6 +941,7 @@ class KnowledgeStore:
                     1.0 if one_sided else max((specific[term] for term in unsaid), default=0.0),
                     (wants_number and not gives_number)
                     or (wants_date and not gives_date)
+                    or not all(self._gives_release(release, entry_id, lang) for release in releases_asked)
                     or (wants_who and not gives_who)
                     or (wants_definition and info.kind == "recommendation")
                     or (wants_news and info.aspect in RELEASE_ASPECTS),
@@ -940,6 +949,12 @@ class KnowledgeStore:
             )
         hits.sort(key=lambda hit: -hit.score)
         return hits[:limit]
+
+    def _gives_release(self, release: str, entry_id: str, lang: str) -> bool:
+        """Whether an entry's statement gives a release's number: "3" as "3", "3p0" or "3p12"; "2p0" as "2"."""
+        given = self._numbers_given.get((entry_id, lang), set())
+        whole = release.removesuffix("p0")
+        return release in given or whole in given or any(number.startswith(f"{whole}p") for number in given)
 
     def _closest_question(self, entry_id: str, lang: str, weights: dict[str, float]) -> tuple[str, float]:
         """The entry's question nearest to the user's (weighted overlap over union of their words). Every question

@@ -1034,3 +1034,26 @@ def test_two_frameworks_set_apart_by_a_user_telling_their_experience_get_the_adv
     told = [entity("experience", "experienced"), entity("goal", "industry_job")]
     track = tracker(intent, text, told, lang=lang, experience="experienced", goal="industry_job")
     assert _entries(run(action, track)[1]) == ["rec-experienced-industry-job-tensorflow"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "our demo classifies photos with no server calls at all for privacy reasons, what would you advise, "
+            "pytorch or tensorflow?",
+            "en",
+        ),
+        (
+            "la demo clasifica fotos sin llamar a ningún servidor por privacidad, ¿qué me aconsejas, pytorch o "
+            "tensorflow?",
+            "es",
+        ),
+    ],
+)
+def test_a_goal_told_with_a_request_for_advice_in_other_words_gets_the_advice(text, lang):
+    """actions.advice_told (asking_phrases.yml, `advice`): "what do you advise", "¿qué me aconsejas?" ask which
+    framework to choose as "which framework" does; the NLU took the message for out of scope, the goal is told: its
+    rule answers."""
+    track = tracker("out_of_scope", text, [entity("goal", "browser")], lang=lang, goal="browser")
+    assert _entries(run(actions.SmallTalk, track)[1]) == ["rec-any-browser-tensorflow"]

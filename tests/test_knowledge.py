@@ -662,3 +662,25 @@ def test_an_entry_about_a_framework_the_question_never_names_does_not_answer_for
     answered = _answered_with(store, question, lang)
     subjects = set(store.entry(answered).subjects) if answered else set()
     assert "jax" in subjects or not subjects & set(store.frameworks()), answered
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("tensorflow 2.22 coming out soon?", "en"),
+        ("la 2.22 de tensorflow, ¿para cuándo?", "es"),
+        ("pytorch 3 coming out when?", "en"),
+        ("pytorch 3 pa cuándo", "es"),
+    ],
+)
+def test_when_a_release_no_entry_gives_comes_out_is_not_answered_by_another_release(store, question, lang):
+    """store.search (`releases_asked`): when the latest release came out, or how often releases come, does not say when
+    a release the knowledge base never gives (TensorFlow 2.22, PyTorch 3) will."""
+    assert _answered_with(store, question, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"), [("when did tensorflow 2.21 come out", "en"), ("¿cuándo salió tensorflow 2.21?", "es")]
+)
+def test_when_a_release_an_entry_gives_came_out_is_answered(store, question, lang):
+    assert _answered_with(store, question, lang) == "tensorflow-latest-version"

@@ -75,6 +75,9 @@ def test_spanish_lemmas():
         ),
         ("recién parto con redes neuronales, qué framework me sirve", "es", {"experience": ["beginner"]}),
         ("llevo años programando con sklearn, cuál aprendo ahora", "es", {"experience": ["experienced"]}),
+        # vocabulary.yml: vision work is computer vision; so is the Spanish of Spain's "visión por ordenador"
+        ("our team does vision work on drone footage, which framework", "en", {"goal": ["computer_vision"]}),
+        ("proyecto de visión por ordenador con cámaras de tráfico, cuál uso", "es", {"goal": ["computer_vision"]}),
     ],
 )
 def test_entities(matcher, text, lang, expected):
