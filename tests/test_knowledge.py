@@ -684,3 +684,11 @@ def test_when_a_release_no_entry_gives_comes_out_is_not_answered_by_another_rele
 )
 def test_when_a_release_an_entry_gives_came_out_is_answered(store, question, lang):
     assert _answered_with(store, question, lang) == "tensorflow-latest-version"
+
+
+def test_a_model_server_named_is_what_is_asked_not_a_word_for_deployment(store):
+    """vocabulary.yml: "torchserve" is no word of the deployment aspect, so it is not a keyword of every entry on
+    deployment: whether TorchServe is still a good way to serve models is answered by what became of it."""
+    assert (
+        _answered_with(store, "is torchserve still a good way to serve models", "en") == "pytorch-torchserve-archived"
+    )
