@@ -78,6 +78,8 @@ def test_spanish_lemmas():
         # vocabulary.yml: vision work is computer vision; so is the Spanish of Spain's "visión por ordenador"
         ("our team does vision work on drone footage, which framework", "en", {"goal": ["computer_vision"]}),
         ("proyecto de visión por ordenador con cámaras de tráfico, cuál uso", "es", {"goal": ["computer_vision"]}),
+        ("fresher here, never touched pytorch or keras, where do i begin", "en", {"experience": ["beginner"]}),
+        ("nunca he tocado keras ni pytorch, ¿cuál me conviene?", "es", {"experience": ["beginner"]}),
     ],
 )
 def test_entities(matcher, text, lang, expected):
