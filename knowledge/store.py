@@ -951,10 +951,12 @@ class KnowledgeStore:
         return hits[:limit]
 
     def _gives_release(self, release: str, entry_id: str, lang: str) -> bool:
-        """Whether an entry's statement gives a release's number: "3" as "3", "3p0" or "3p12"; "2p0" as "2"."""
+        """Whether an entry's statement gives a release's number: as itself or as one of its releases ("3" as "3p12",
+        "2p21" as "2p21p0"), and "2p0" as "2"; never as another release of the same major ("2p0" is not "2p21")."""
         given = self._numbers_given.get((entry_id, lang), set())
-        whole = release.removesuffix("p0")
-        return release in given or whole in given or any(number.startswith(f"{whole}p") for number in given)
+        if release in given or any(number.startswith(f"{release}p") for number in given):
+            return True
+        return release.endswith("p0") and release.removesuffix("p0") in given
 
     def _closest_question(self, entry_id: str, lang: str, weights: dict[str, float]) -> tuple[str, float]:
         """The entry's question nearest to the user's (weighted overlap over union of their words). Every question

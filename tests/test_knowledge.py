@@ -692,3 +692,20 @@ def test_a_model_server_named_is_what_is_asked_not_a_word_for_deployment(store):
     assert (
         _answered_with(store, "is torchserve still a good way to serve models", "en") == "pytorch-torchserve-archived"
     )
+
+
+@pytest.mark.parametrize(
+    ("release", "entry", "given"),
+    [
+        ("2p21", "tensorflow-latest-version", True),  # "2.21" of "2.21.0"
+        ("2", "tensorflow-latest-version", True),
+        ("2p0", "tensorflow-latest-version", False),  # 2.0 is not 2.21
+        ("2p22", "tensorflow-latest-version", False),
+        ("3", "keras-release-cadence", True),
+        ("3p12", "keras-release-cadence", True),
+        ("3p16", "keras-release-cadence", False),
+    ],
+)
+def test_a_release_is_given_by_its_own_number_or_one_of_its_releases_never_by_a_sibling(store, release, entry, given):
+    """store._gives_release, which `releases_asked` reads: when 2.21 came out does not say when 2.0 did."""
+    assert store._gives_release(release, entry, "en") is given
