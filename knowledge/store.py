@@ -382,10 +382,10 @@ class KnowledgeStore:
             makers = list(session.scalars(select(models.Maker.name)))
             # (experience, goal) of each rule of advice, by entry: read for every hit of a search for advice
             self._rules = {row.id: (row.experience, row.goal) for row in session.scalars(select(models.Recommendation))}
-            self._gives_number: set[tuple[str, str]] = set()  # (entry, language) whose statement holds a number
-            self._gives_date: set[tuple[str, str]] = set()  # ... a number or a year
-            # (entry, language) -> the numbers other than years its statement gives ("2p21" of "TensorFlow 2.21")
+            # (entry, language) -> the numbers other than years its statement gives ("2p21" of "TensorFlow 2.21"): an
+            # entry listed gives a number
             self._numbers_given: dict[tuple[str, str], set[str]] = defaultdict(set)
+            self._gives_date: set[tuple[str, str]] = set()  # (entry, language) whose statement holds a number or a year
             statements: dict[tuple[str, str], set[str]] = defaultdict(set)  # (entry, language) -> its statement's terms
             rows = session.execute(text("SELECT rowid, entry_id, language FROM entry_index")).all()
             documents = {rowid: (entry_id, lang) for rowid, entry_id, lang in rows}
@@ -406,7 +406,6 @@ class KnowledgeStore:
                 if column != "questions":
                     self._content[documents[doc][1]].add(term)
                 if column == "statement" and NUMBER_TERM.fullmatch(term) and not YEAR_TERM.fullmatch(term):
-                    self._gives_number.add(documents[doc])
                     self._numbers_given[documents[doc]].add(term)
                 if column == "statement" and NUMBER_TERM.fullmatch(term):
                     self._gives_date.add(documents[doc])
@@ -912,7 +911,7 @@ class KnowledgeStore:
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
             score += OVERVIEW * (wants_overview and info.kind == "overview")
-            gives_number = (entry_id, lang) in self._gives_number
+            gives_number = (entry_id, lang) in self._numbers_given
             gives_date = (entry_id, lang) in self._gives_date
             unsaid = {term for term in specific if term not in found}
             # a version or a date answers the words of both ("¿en qué versión salió torch.compile?": "salió" asks when)
