@@ -559,7 +559,9 @@ class Composer:
         best_task = hits[0].confidence if hits else 0.0
         if self.clear(facts) and facts[0].confidence > best_task + CODE_MARGIN:
             return self.entry_answer(facts)  # "is TorchScript deprecated?": a fact answers it better than code
-        if self.clear(hits):
+        if self.clear(hits) or (
+            self.store.asks_for("code", read.text, read.search_language) and self._task_ahead(hits)
+        ):
             return self.code(frameworks, hits[0].aspect)
         if (
             task
@@ -571,6 +573,16 @@ class Composer:
             # the NLU's task, when the search finds it first too and the request is not about a word it lacks
             return self.code(frameworks, task)
         return Answer(self.t("answer.no_task"), self._task_buttons(frameworks))
+
+    def _task_ahead(self, hits: list[Hit]) -> bool:
+        """Whether, code being asked for in so many words, the best task answers though it lacks a specific word:
+        confident, at least LEAD ahead of the next task, and the word it lacks weighs less than TASK_MISSING ("logueo de
+        la loss a tensorboard desde pytorch?? un ejemplito": "logueo" is no word of the TensorBoard snippet's). Not
+        without the words: "how do i use gradient checkpointing in pytorch" is no request to save a model."""
+        if not hits or hits[0].key_in_passing or hits[0].lacks_asked or hits[0].missing >= TASK_MISSING:
+            return False
+        runner_up = max((hit.confidence for hit in hits[1:]), default=0.0)
+        return hits[0].confidence >= ANSWER and hits[0].confidence - runner_up >= LEAD
 
     def _task_buttons(self, frameworks: list[str]) -> list[dict[str, str]]:
         return [

@@ -1057,3 +1057,26 @@ def test_a_goal_told_with_a_request_for_advice_in_other_words_gets_the_advice(te
     rule answers."""
     track = tracker("out_of_scope", text, [entity("goal", "browser")], lang=lang, goal="browser")
     assert _entries(run(actions.SmallTalk, track)[1]) == ["rec-any-browser-tensorflow"]
+
+
+# --- 2026-12-02, thirteenth round ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "task"),
+    [
+        ("ejemplito de logueo del loss a tensorboard con pytorch", "es", "tensorboard_logging"),
+        ("snippet pa entrenar repartiendo cada batch en varias gpus (data parallel) con keras", "es", "distributed"),
+    ],
+)
+def test_code_asked_for_in_so_many_words_gets_the_task_well_ahead_though_it_lacks_a_word(text, lang, task):
+    """Composer._task_ahead: the best task lacks a colloquial word ("logueo", "repartir"), but code is asked for in so
+    many words and the task is well ahead of the next: its snippet answers."""
+    messages, events = run(actions.ShowCode, tracker("ask_code", text, lang=lang))
+    assert _entries(events) == [f"task:{task}"] and "```" in text_of(messages)
+
+
+def test_a_how_to_question_without_words_asking_for_code_gets_no_snippet_of_a_task_it_only_resembles():
+    """Gradient checkpointing is no request to save a model: without the words asking for code, the checkpoint
+    snippet is not given for it."""
+    text = "how do i turn on gradient checkpointing in pytorch so training fits in memory"
+    messages, events = run(actions.ShowCode, tracker("ask_code", text))
+    assert "```" not in text_of(messages)
