@@ -38,6 +38,7 @@ SEARCHED_SMALL_TALK = ("help", "out_of_scope")  # small talk that may be a quest
 # down but validation loss goes up, what's happening" was taken for a greeting)
 SMALL_TALK_WORDS = 4
 GREETINGS = ("greet", "goodbye", "thank")  # small talk that is never a question, however long, unless it asks for
+CODE_ASKING = ("code", "howto")  # kinds of question a task's snippet may answer, however the NLU read them
 ASKING_KINDS = ("number", "date", "who")  # one of these kinds of answer (knowledge/sources/asking_phrases.yml)
 # Below the threshold, the best entry is still the answer when it is at most LEAD_BELOW under it and at least
 # LEAD ahead of the next entry ("que significa epoch cuando entrenas una red": 0.44 against 0.28), chosen on
@@ -376,10 +377,11 @@ class Composer:
         return self.answer(hits, unknown=self._intent_offer(ranking, entities))
 
     def code_asked(self, question: Question, hits: list[Hit]) -> Answer | None:
-        """The snippet of a task, when the message asks for code in so many words (knowledge/sources/
-        asking_phrases.yml: "torch.compile example please", "dame un ejemplo de torch.compile") though the NLU read
-        something else, and the task covers it clearly, at least as well as the best of `hits`; else None."""
-        if not self.store.asks_for("code", question.text, question.search_language):
+        """The snippet of a task, when the message asks for code in so many words or how to do something
+        (knowledge/sources/asking_phrases.yml: "torch.compile example please", "dame un ejemplo de torch.compile",
+        "cómo hago un scheduler de learning rate en pytorch") though the NLU read something else, and the task covers
+        it clearly, at least as well as the best of `hits`; else None."""
+        if not any(self.store.asks_for(kind, question.text, question.search_language) for kind in CODE_ASKING):
             return None
         tasks = self._search(question, ("task",), (), ())
         if self.clear(tasks) and (not hits or tasks[0].confidence >= hits[0].confidence):

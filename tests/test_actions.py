@@ -1080,3 +1080,18 @@ def test_a_how_to_question_without_words_asking_for_code_gets_no_snippet_of_a_ta
     text = "how do i turn on gradient checkpointing in pytorch so training fits in memory"
     messages, events = run(actions.ShowCode, tracker("ask_code", text))
     assert "```" not in text_of(messages)
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "lang", "task"),
+    [
+        ("ask_definition", "cómo pongo un scheduler del learning rate en keras", "es", "lr_schedule"),
+        ("nlu_fallback", "how would i decay the learning rate with a scheduler in pytorch", "en", "lr_schedule"),
+    ],
+)
+def test_how_to_do_a_task_gets_its_snippet_whatever_the_nlu_read(intent, text, lang, task):
+    """asking_phrases.yml `howto`: "cómo pongo…", "how would I…" ask how to do what a task's snippet shows, though the
+    NLU read a definition or nothing clear."""
+    action = actions.Define if intent == "ask_definition" else actions.LowConfidence
+    messages, events = run(action, tracker(intent, text, lang=lang))
+    assert _entries(events) == [f"task:{task}"] and "```" in text_of(messages)
