@@ -501,6 +501,16 @@ class KnowledgeStore:
             (entry_id, lang): {maker for maker, terms in self._maker_terms[lang].items() if terms and terms <= words}
             for (entry_id, lang), words in statements.items()
         }
+        # Entries telling how often releases come: more of their questions ask that than which release is the latest
+        # (asking_phrases.yml, `cadence` and `latest`)
+        cadence: dict[str, int] = defaultdict(int)
+        for (entry_id, lang), questions in self._questions.items():
+            if self._entries[entry_id].aspect in RELEASE_ASPECTS:
+                for question, _ in questions:
+                    cadence[entry_id] += self.asks_for("cadence", question, lang) - self.asks_for(
+                        "latest", question, lang
+                    )
+        self._tells_cadence = {entry_id for entry_id, lead in cadence.items() if lead > 0}
         self._says_who = {entry.id for entry in self._entries.values() if entry.aspect in WHO_ASPECTS}
         for entry in self._entries.values():  # an overview says what the facts it shows say
             if entry.kind == "fact" and entry.aspect in OVERVIEW_ASPECTS and len(entry.subjects) == 1:
@@ -839,6 +849,10 @@ class KnowledgeStore:
         wants_definition = self.asks_for("definition", text_, lang)
         # what is new in a release: an entry telling which version is the latest does not say
         wants_news = self.asks_for("news", text_, lang)
+        # how often releases come, or which is the latest: among the entries telling releases, one of the other kind
+        # does not say ("version mas nueva de pytorch?" is not answered by PyTorch's release cadence)
+        wants_cadence = self.asks_for("cadence", text_, lang)
+        wants_latest = not wants_cadence and self.asks_for("latest", text_, lang)
         makers_named = {maker for maker, terms in self._maker_terms[lang].items() if terms and terms <= set(query)}
         platforms_asked = self._platforms_asked(text_, lang)
         if wants_overview:  # the overviews of the subjects named, however many other entries name them
@@ -876,6 +890,19 @@ class KnowledgeStore:
         allowed = set(kinds) if kinds is not None else None
         prefer_kinds, prefer_aspects = set(prefer_kinds), set(prefer_aspects)
         sides = self._compared_sides(text_, lang)
+        # of the entries telling releases, those of the other kind than asked: they come after the rest, and never
+        # answer, nor does any entry but one telling how often releases come when that is asked (what TensorFlow's
+        # community is like names a version candidate, not how often versions come)
+        other_release_kind = {
+            entry_id
+            for entry_id, _ in ranked
+            if (
+                wants_cadence
+                and self._entries[entry_id].aspect in RELEASE_ASPECTS
+                and entry_id not in self._tells_cadence
+            )
+            or (wants_latest and entry_id in self._tells_cadence)
+        }
         hits = []
         for entry_id, rank in ranked:
             info = self._entries[entry_id]
@@ -943,10 +970,12 @@ class KnowledgeStore:
                     or not all(self._gives_release(release, entry_id, lang) for release in releases_asked)
                     or (wants_who and not gives_who)
                     or (wants_definition and info.kind == "recommendation")
-                    or (wants_news and info.aspect in RELEASE_ASPECTS),
+                    or (wants_news and info.aspect in RELEASE_ASPECTS)
+                    or entry_id in other_release_kind
+                    or (wants_cadence and entry_id not in self._tells_cadence),
                 )
             )
-        hits.sort(key=lambda hit: -hit.score)
+        hits.sort(key=lambda hit: (hit.entry in other_release_kind, -hit.score))
         return hits[:limit]
 
     def _gives_release(self, release: str, entry_id: str, lang: str) -> bool:

@@ -709,3 +709,33 @@ def test_a_model_server_named_is_what_is_asked_not_a_word_for_deployment(store):
 def test_a_release_is_given_by_its_own_number_or_one_of_its_releases_never_by_a_sibling(store, release, entry, given):
     """store._gives_release, which `releases_asked` reads: when 2.21 came out does not say when 2.0 did."""
     assert store._gives_release(release, entry, "en") is given
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "entry"),
+    [
+        ("which pytorch release is the newest right now", "en", "pytorch-latest-version"),
+        ("¿cuál es la release más reciente de pytorch?", "es", "pytorch-latest-version"),
+        ("how frequently do new keras versions ship", "en", "keras-release-cadence"),
+        ("¿con qué frecuencia publican versiones de pytorch?", "es", "pytorch-release-cadence"),
+        ("most recent pytorch version?", "en", "pytorch-latest-version"),
+        ("newest pytorch release", "en", "pytorch-latest-version"),
+        ("la versión más reciente de pytorch", "es", "pytorch-latest-version"),
+        ("pytorch version mas nueva", "es", "pytorch-latest-version"),
+        ("keras version mas nueva", "es", "keras-latest-version"),
+    ],
+)
+def test_the_latest_release_and_how_often_releases_come_are_told_apart(store, question, lang, entry):
+    """asking_phrases.yml `latest` and `cadence`: which release is the newest is not answered by how often releases
+    come, though that entry names several, nor the other way round."""
+    assert _answered_with(store, question, lang) == entry
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("how often is tensorflow released", "en"), ("¿cada cuánto sacan una tensorflow nueva?", "es")],
+)
+def test_how_often_a_framework_with_no_entry_on_it_releases_is_not_answered(store, question, lang):
+    """No entry tells how often TensorFlow releases: which version is its latest does not say, nor does an entry that
+    names a version in passing."""
+    assert _answered_with(store, question, lang) is None
