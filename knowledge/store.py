@@ -90,6 +90,7 @@ QUALIFIER = re.compile(r"[ -]([^\W\d_]+)")
 # Ranking: an overview, asked for ("give me an overview of…": knowledge/sources/asking_phrases.yml), ranks OVERVIEW
 # higher.
 OVERVIEW = 0.2
+HOWTO = 0.3  # times the share of an entry's questions asking how to do something, for a question asking that
 # What a subject's overview ("tell me about PyTorch") shows: the first of its facts of each of these aspects
 OVERVIEW_ASPECTS = ("definition", "origin", "relationship")
 # Aspects of the entries that say who made or governs their subject, whoever they name
@@ -511,6 +512,17 @@ class KnowledgeStore:
                         "latest", question, lang
                     )
         self._tells_cadence = {entry_id for entry_id, lead in cadence.items() if lead > 0}
+        # The share of each entry's questions asking how to do something (asking_phrases.yml, `howto`): an entry asked
+        # that way ranks higher for a question asked that way ("como pongo jax de backend en keras": how to switch the
+        # backend, not which backends there are)
+        self._howto_share: dict[str, float] = {}
+        for entry_id in self._entries:
+            asked_how = [
+                self.asks_for("howto", question, lang)
+                for lang in LANGUAGES
+                for question, _ in self._questions.get((entry_id, lang), [])
+            ]
+            self._howto_share[entry_id] = sum(asked_how) / len(asked_how) if asked_how else 0.0
         self._says_who = {entry.id for entry in self._entries.values() if entry.aspect in WHO_ASPECTS}
         for entry in self._entries.values():  # an overview says what the facts it shows say
             if entry.kind == "fact" and entry.aspect in OVERVIEW_ASPECTS and len(entry.subjects) == 1:
@@ -849,6 +861,7 @@ class KnowledgeStore:
         wants_definition = self.asks_for("definition", text_, lang)
         # what is new in a release: an entry telling which version is the latest does not say
         wants_news = self.asks_for("news", text_, lang)
+        wants_howto = self.asks_for("howto", text_, lang)
         # how often releases come, or which is the latest: among the entries telling releases, one of the other kind
         # does not say ("version mas nueva de pytorch?" is not answered by PyTorch's release cadence)
         wants_cadence = self.asks_for("cadence", text_, lang)
@@ -938,6 +951,7 @@ class KnowledgeStore:
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
             score += OVERVIEW * (wants_overview and info.kind == "overview")
+            score += HOWTO * self._howto_share[entry_id] * wants_howto
             gives_number = (entry_id, lang) in self._numbers_given
             gives_date = (entry_id, lang) in self._gives_date
             unsaid = {term for term in specific if term not in found}

@@ -739,3 +739,17 @@ def test_how_often_a_framework_with_no_entry_on_it_releases_is_not_answered(stor
     """No entry tells how often TensorFlow releases: which version is its latest does not say, nor does an entry that
     names a version in passing."""
     assert _answered_with(store, question, lang) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "entry"),
+    [
+        ("cómo pongo pytorch de backend en keras", "es", "keras-jax-backend-switch"),
+        ("keras con jax de backend, como lo pongo?", "es", "keras-jax-backend-switch"),
+        ("how do i put jax as the keras backend", "en", "keras-jax-backend-switch"),
+    ],
+)
+def test_a_question_asking_how_ranks_an_entry_asked_how_first(store, question, lang, entry):
+    """store.search (`_howto_share`, asking_phrases.yml `howto`): how to set Keras's backend is answered by how to
+    switch it, which its questions ask, not by which backends there are."""
+    assert _answered_with(store, question, lang) == entry
