@@ -94,7 +94,11 @@ class Fact(AnswerAction):
         return "action_fact"
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
-        return composer.fact(context.question(tracker, carry_subjects=True))
+        reply = composer.fact(context.question(tracker, carry_subjects=True))
+        if not reply.entries and advice_told(composer, tracker, context.question(tracker)):
+            # no fact answers "quiero usar jax y tpus, ¿cuál de los tres elijo?": it asks which to choose, and tells why
+            return Recommend().answer(composer, tracker)
+        return reply
 
 
 class Compare(AnswerAction):

@@ -1095,3 +1095,10 @@ def test_how_to_do_a_task_gets_its_snippet_whatever_the_nlu_read(intent, text, l
     action = actions.Define if intent == "ask_definition" else actions.LowConfidence
     messages, events = run(action, tracker(intent, text, lang=lang))
     assert _entries(events) == [f"task:{task}"] and "```" in text_of(messages)
+
+
+def test_a_request_for_advice_taken_for_a_fact_no_fact_answers_gets_the_advice():
+    """actions.Fact: no fact answers, the message asks which framework to choose and tells a goal: its rule answers."""
+    text = "quiero usar jax con tpus, de los tres cual eligo"
+    track = tracker("ask_fact", text, [entity("goal", "jax_tpu")], lang="es", goal="jax_tpu")
+    assert _entries(run(actions.Fact, track)[1]) == ["rec-any-jax-tpu-keras"]
