@@ -753,3 +753,8 @@ def test_a_question_asking_how_ranks_an_entry_asked_how_first(store, question, l
     """store.search (`_howto_share`, asking_phrases.yml `howto`): how to set Keras's backend is answered by how to
     switch it, which its questions ask, not by which backends there are."""
     assert _answered_with(store, question, lang) == entry
+
+
+def test_a_word_typed_in_english_within_spanish_is_searched_as_the_spanish_word(store):
+    """synonyms.yml: "sessions" in a Spanish question stands for "sesiones", which the entry's questions use."""
+    assert _answered_with(store, "en tf 2 todavía hay que abrir sessions para ejecutar?", "es") == "tensorflow-2-eager"
