@@ -903,9 +903,9 @@ class KnowledgeStore:
         allowed = set(kinds) if kinds is not None else None
         prefer_kinds, prefer_aspects = set(prefer_kinds), set(prefer_aspects)
         sides = self._compared_sides(text_, lang)
-        # of the entries telling releases, those of the other kind than asked: they come after the rest, and never
-        # answer, nor does any entry but one telling how often releases come when that is asked (what TensorFlow's
-        # community is like names a version candidate, not how often versions come)
+        # of the entries telling releases, those of the other kind than asked come after the rest; none answers (below),
+        # nor does any entry but one telling how often releases come when that is asked (what TensorFlow's community is
+        # like names a version candidate, not how often versions come)
         other_release_kind = {
             entry_id
             for entry_id, _ in ranked
@@ -985,8 +985,8 @@ class KnowledgeStore:
                     or (wants_who and not gives_who)
                     or (wants_definition and info.kind == "recommendation")
                     or (wants_news and info.aspect in RELEASE_ASPECTS)
-                    or entry_id in other_release_kind
-                    or (wants_cadence and entry_id not in self._tells_cadence),
+                    or (wants_cadence and entry_id not in self._tells_cadence)
+                    or (wants_latest and entry_id in self._tells_cadence),
                 )
             )
         hits.sort(key=lambda hit: (hit.entry in other_release_kind, -hit.score))
