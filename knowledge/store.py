@@ -91,6 +91,7 @@ QUALIFIER = re.compile(r"[ -]([^\W\d_]+)")
 # higher.
 OVERVIEW = 0.2
 HOWTO = 0.3  # times the share of an entry's questions asking how to do something, for a question asking that
+ASKED_KINDS = ("howto", "cadence", "latest")  # kinds of asking (asking_phrases.yml) read from each entry's questions
 # What a subject's overview ("tell me about PyTorch") shows: the first of its facts of each of these aspects
 OVERVIEW_ASPECTS = ("definition", "origin", "relationship")
 # Aspects of the entries that say who made or governs their subject, whoever they name
@@ -502,27 +503,24 @@ class KnowledgeStore:
             (entry_id, lang): {maker for maker, terms in self._maker_terms[lang].items() if terms and terms <= words}
             for (entry_id, lang), words in statements.items()
         }
-        # Entries telling how often releases come: more of their questions ask that than which release is the latest
-        # (asking_phrases.yml, `cadence` and `latest`)
-        cadence: dict[str, int] = defaultdict(int)
-        for (entry_id, lang), questions in self._questions.items():
-            if self._entries[entry_id].aspect in RELEASE_ASPECTS:
-                for question, _ in questions:
-                    cadence[entry_id] += self.asks_for("cadence", question, lang) - self.asks_for(
-                        "latest", question, lang
-                    )
-        self._tells_cadence = {entry_id for entry_id, lead in cadence.items() if lead > 0}
-        # The share of each entry's questions asking how to do something (asking_phrases.yml, `howto`): an entry asked
-        # that way ranks higher for a question asked that way ("como pongo jax de backend en keras": how to switch the
-        # backend, not which backends there are)
-        self._howto_share: dict[str, float] = {}
+        # How each entry is asked: the share of its questions (both languages) asking each of ASKED_KINDS. An entry
+        # asked how ranks higher for a question asked how ("como pongo jax de backend en keras": how to switch the
+        # backend, not which backends there are); one asked how often releases come more than which is the latest
+        # tells the release cadence.
+        self._asked_share: dict[str, dict[str, float]] = {}
         for entry_id in self._entries:
-            asked_how = [
-                self.asks_for("howto", question, lang)
-                for lang in LANGUAGES
-                for question, _ in self._questions.get((entry_id, lang), [])
+            asked = [
+                (question, lang) for lang in LANGUAGES for question, _ in self._questions.get((entry_id, lang), [])
             ]
-            self._howto_share[entry_id] = sum(asked_how) / len(asked_how) if asked_how else 0.0
+            self._asked_share[entry_id] = {
+                kind: sum(self.asks_for(kind, question, lang) for question, lang in asked) / max(len(asked), 1)
+                for kind in ASKED_KINDS
+            }
+        self._tells_cadence = {
+            entry_id
+            for entry_id, share in self._asked_share.items()
+            if self._entries[entry_id].aspect in RELEASE_ASPECTS and share["cadence"] > share["latest"]
+        }
         self._says_who = {entry.id for entry in self._entries.values() if entry.aspect in WHO_ASPECTS}
         for entry in self._entries.values():  # an overview says what the facts it shows say
             if entry.kind == "fact" and entry.aspect in OVERVIEW_ASPECTS and len(entry.subjects) == 1:
@@ -951,7 +949,7 @@ class KnowledgeStore:
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
             score += OVERVIEW * (wants_overview and info.kind == "overview")
-            score += HOWTO * self._howto_share[entry_id] * wants_howto
+            score += HOWTO * self._asked_share[entry_id]["howto"] * wants_howto
             gives_number = (entry_id, lang) in self._numbers_given
             gives_date = (entry_id, lang) in self._gives_date
             unsaid = {term for term in specific if term not in found}

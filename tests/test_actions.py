@@ -1077,7 +1077,7 @@ def test_code_asked_for_in_so_many_words_gets_the_task_well_ahead_though_it_lack
 def test_a_how_to_question_without_words_asking_for_code_gets_no_snippet_of_a_task_it_only_resembles():
     """Gradient checkpointing is no request to save a model: without the words asking for code, the checkpoint
     snippet is not given for it."""
-    text = "how do i turn on gradient checkpointing in pytorch so training fits in memory"
+    text = "using gradient checkpointing in pytorch to save memory, how?"
     messages, events = run(actions.ShowCode, tracker("ask_code", text))
     assert "```" not in text_of(messages)
 

@@ -750,7 +750,7 @@ def test_how_often_a_framework_with_no_entry_on_it_releases_is_not_answered(stor
     ],
 )
 def test_a_question_asking_how_ranks_an_entry_asked_how_first(store, question, lang, entry):
-    """store.search (`_howto_share`, asking_phrases.yml `howto`): how to set Keras's backend is answered by how to
+    """store.search (`_asked_share`, asking_phrases.yml `howto`): how to set Keras's backend is answered by how to
     switch it, which its questions ask, not by which backends there are."""
     assert _answered_with(store, question, lang) == entry
 
