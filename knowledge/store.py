@@ -44,6 +44,7 @@ LEVELS = ("beginner", "intermediate", "experienced")
 COVERED_SHARE = 0.7
 UNKNOWN_WORD = 1.0
 OTHER_SUBJECT = 0.5
+NEUTRAL = 0.8  # an entry that speaks of no framework, for a question naming one (below)
 # ... and a comparison with a framework the question does not name, UNASKED_COMPARISON (0.7: +3 -1 answers, -1 refusal)
 UNASKED_COMPARISON = 0.85
 # A word the knowledge base uses weighs by how rare it is there, less when it is common in the language at large
@@ -932,6 +933,10 @@ class KnowledgeStore:
             # "can tensorflow train on amd gpus through rocm?", nor TensorFlow's strategies whether PyTorch and
             # TensorFlow are on a par in distributed training
             silent = not frameworks_named <= found
+            # ... though an entry that speaks of no framework at all is about the thing for any of them, and weighs
+            # less only ("qué función de pérdida uso para clasificación en pytorch": what a loss function is and which
+            # to use); not an overview ("can i use pytorch on a colab tpu" is not asking what TPUs are)
+            neutral = silent and info.kind != "overview" and not (found | own) & self._framework_terms
             # ... and so is an entry about a framework the question never names, when the question names a subject the
             # entry never speaks of ("how to install jax with cuda" is not answered by PyTorch's CUDA wheels)
             elsewhere = bool((own & self._framework_terms) - named) and bool(named - own - found)
@@ -940,7 +945,7 @@ class KnowledgeStore:
                 and (not about_asked or silent or elsewhere)
                 and (strict or elsewhere or key not in self._asked[(entry_id, lang)])
             ):
-                confidence *= OTHER_SUBJECT
+                confidence *= NEUTRAL if about_asked and neutral and not elsewhere else OTHER_SUBJECT
             # a comparison with a framework the question never names, when it names one: the entries about what it
             # names come first ("how is mixed precision switched on in keras?" is about Keras, not Keras and PyTorch)
             if info.kind == "comparison" and frameworks_named and not own <= named:

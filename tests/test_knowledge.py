@@ -329,6 +329,16 @@ def test_an_entry_about_a_subject_named_that_never_speaks_of_the_framework_named
     assert all(hit.confidence <= OTHER_SUBJECT for hit in hits if hit.subjects == ("rocm",))
 
 
+def test_an_entry_that_speaks_of_no_framework_answers_a_question_naming_one(store):
+    """What a loss function is and which to pick names no framework at all: it answers for Keras as for any other, at
+    NEUTRAL of its confidence rather than OTHER_SUBJECT. An overview never does ("can i use pytorch on a colab tpu" is
+    not asking what TPUs are)."""
+    question = "funcion de perdida para regresion en keras?"
+    assert _answered_with_subjects(store, question, "es", ["loss_function", "keras"]) == "loss-function-definition"
+    hits = store.search("pytorch en una tpu de colab, se puede?", "es", subjects=["pytorch", "tpu"])
+    assert all(hit.confidence <= OTHER_SUBJECT for hit in hits if hit.kind == "overview")
+
+
 def test_entries_that_state_one_claim_share_their_chain_and_their_updates_join_it(store):
     fact, comparison = store.entry("keras-speed"), store.entry("cmp-keras-pytorch-speed")
     assert fact.chain == comparison.chain
@@ -400,9 +410,14 @@ def test_a_question_asking_for_a_number_is_answered_only_by_an_entry_that_gives_
 
 def _answered_with(store, question: str, lang: str) -> str | None:
     """The entry the bot gives as the answer to a question, or None when it offers or refuses instead."""
+    return _answered_with_subjects(store, question, lang, [])
+
+
+def _answered_with_subjects(store, question: str, lang: str, subjects: list[str]) -> str | None:
+    """... when the NLU found these subjects in it."""
     from actions.answers import Composer
 
-    return next(iter(Composer(store, lang).answer(store.search(question, lang)).entries), None)
+    return next(iter(Composer(store, lang).answer(store.search(question, lang, subjects=subjects)).entries), None)
 
 
 @pytest.mark.parametrize(
