@@ -476,6 +476,7 @@ class KnowledgeStore:
         }
         self._choice_words = {lang: frozenset(self._asking[("choice", lang)][True]) for lang in LANGUAGES}
         self._framework_terms = frozenset(subject_term(framework) for framework in self.frameworks())
+        self._coded_terms = frozenset(subject_term(subject) for subject in self.code_subjects())  # JAX too
         # The operating systems (the vocabulary of PLATFORM_ASPECTS: windows, linux, android…), which every fact and
         # comparison of the aspect holds as keywords, and the phrases asking whether something works on one
         # (asking_phrases.yml, `platform`), each with the systems it names
@@ -929,6 +930,12 @@ class KnowledgeStore:
             # with what the question is most about ("por qué se entrenan las redes neuronales en GPU y no en la CPU":
             # GPUs, not neural networks). A framework named always counts: torch.no_grad is not jax.grad.
             about_asked = bool(named & own) or (bool(spoken & own) and named <= found)
+            # ... or, for a question naming frameworks only, an entry about no framework (nor JAX, which has code of
+            # its own) that speaks of each of them and holds the question's weightiest word ("¿cómo se llama la capa de
+            # dropout en PyTorch y en Keras?")
+            speaks_of_each = (
+                named <= self._framework_terms and named <= found and key in found and not own & self._coded_terms
+            )
             # ... and so is an entry that never speaks of a framework the question names: what ROCm is does not answer
             # "can tensorflow train on amd gpus through rocm?", nor TensorFlow's strategies whether PyTorch and
             # TensorFlow are on a par in distributed training
@@ -945,7 +952,8 @@ class KnowledgeStore:
                 and (not about_asked or silent or elsewhere)
                 and (strict or elsewhere or key not in self._asked[(entry_id, lang)])
             ):
-                confidence *= NEUTRAL if about_asked and neutral and not elsewhere else OTHER_SUBJECT
+                near = (about_asked and neutral and not elsewhere) or speaks_of_each
+                confidence *= NEUTRAL if near else OTHER_SUBJECT
             # a comparison with a framework the question never names, when it names one: the entries about what it
             # names come first ("how is mixed precision switched on in keras?" is about Keras, not Keras and PyTorch)
             if info.kind == "comparison" and frameworks_named and not own <= named:

@@ -339,6 +339,23 @@ def test_an_entry_that_speaks_of_no_framework_answers_a_question_naming_one(stor
     assert all(hit.confidence <= OTHER_SUBJECT for hit in hits if hit.kind == "overview")
 
 
+@pytest.mark.parametrize(
+    ("question", "lang", "subjects"),
+    [
+        ("does keras ship dropout as a layer", "en", ["keras"]),
+        ("la capa de dropout de pytorch como se llama", "es", ["pytorch"]),
+    ],
+)
+def test_an_entry_about_no_framework_that_speaks_of_the_one_named_with_the_weightiest_word_answers(
+    store, question, lang, subjects
+):
+    """Dropout is about overfitting, which the question never names; its statement names the layer in Keras and in
+    PyTorch, so it keeps NEUTRAL of its confidence and answers. Not an entry about JAX, which has code of its own:
+    what JAX is (it is like NumPy) does not answer whether Keras 3 runs on NumPy."""
+    assert _answered_with_subjects(store, question, lang, subjects) == "overfitting-dropout"
+    assert _answered_with_subjects(store, "could keras 3 run on a numpy backend", "en", ["keras"]) is None
+
+
 def test_entries_that_state_one_claim_share_their_chain_and_their_updates_join_it(store):
     fact, comparison = store.entry("keras-speed"), store.entry("cmp-keras-pytorch-speed")
     assert fact.chain == comparison.chain
