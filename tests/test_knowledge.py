@@ -790,3 +790,13 @@ def test_a_question_asking_how_ranks_an_entry_asked_how_first(store, question, l
 def test_a_word_typed_in_english_within_spanish_is_searched_as_the_spanish_word(store):
     """synonyms.yml: "sessions" in a Spanish question stands for "sesiones", which the entry's questions use."""
     assert _answered_with(store, "en tf 2 todavía hay que abrir sessions para ejecutar?", "es") == "tensorflow-2-eager"
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("does tensorflow still build graphs like tf1 did", "en"), ("tensorflow sigue con grafos como en tf1?", "es")],
+)
+def test_tf1_is_searched_as_tensorflow_1(store, question, lang):
+    """synonyms.yml: "tf1" stands for "TensorFlow 1", which the statement that TensorFlow 2 runs eagerly names; as a
+    word no entry holds it was what the question lacked."""
+    assert _answered_with(store, question, lang) == "tensorflow-2-eager"
