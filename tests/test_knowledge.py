@@ -800,3 +800,13 @@ def test_tf1_is_searched_as_tensorflow_1(store, question, lang):
     """synonyms.yml: "tf1" stands for "TensorFlow 1", which the statement that TensorFlow 2 runs eagerly names; as a
     word no entry holds it was what the question lacked."""
     assert _answered_with(store, question, lang) == "tensorflow-2-eager"
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("what learning rate should i use with sgd", "en"), ("qué valor de dropout le pongo a mi red?", "es")],
+)
+def test_a_question_asking_for_a_value_is_not_answered_by_an_entry_giving_none(store, question, lang):
+    """asking_phrases.yml `number`: "what learning rate should", "qué valor" ask for a value; what gradient descent or
+    dropout is gives none, so neither answers."""
+    assert _answered_with(store, question, lang) is None
