@@ -1102,3 +1102,21 @@ def test_a_request_for_advice_taken_for_a_fact_no_fact_answers_gets_the_advice()
     text = "quiero usar jax con tpus, de los tres cual eligo"
     track = tracker("ask_fact", text, [entity("goal", "jax_tpu")], lang="es", goal="jax_tpu")
     assert _entries(run(actions.Fact, track)[1]) == ["rec-any-jax-tpu-keras"]
+
+
+# --- 2026-12-02, fourteenth round ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "entities"),
+    [
+        (
+            "un snippet de keras para validacion cruzada k-fold",
+            "es",
+            [entity("framework", "keras"), entity("task", "evaluate")],
+        ),
+    ],
+)
+def test_a_code_request_about_the_word_the_task_named_lacks_gets_no_snippet(text, lang, entities):
+    """Composer.code_for: the NLU named a task, but the request is about its weightiest word ("fold"),
+    which the task's snippet lacks (TASK_MISSING_KEY): "no checked snippet for that", with the tasks there are."""
+    messages, events = run(actions.ShowCode, tracker("ask_code", text, entities, lang=lang))
+    assert not _entries(events) and "```" not in text_of(messages)
