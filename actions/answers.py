@@ -40,6 +40,7 @@ SMALL_TALK_WORDS = 4
 GREETINGS = ("greet", "goodbye", "thank")  # small talk that is never a question, however long, unless it asks for
 CODE_ASKING = ("code", "howto")  # kinds of question a task's snippet may answer, however the NLU read them
 ASKING_KINDS = ("number", "date", "who")  # one of these kinds of answer (knowledge/sources/asking_phrases.yml)
+FACT_ASKING = ("why", *ASKING_KINDS)  # ... or why: what a fact may tell and a snippet never does
 # Below the threshold, the best entry is still the answer when it is at most LEAD_BELOW under it and at least
 # LEAD ahead of the next entry ("que significa epoch cuando entrenas una red": 0.44 against 0.28), chosen on
 # the development questions like ANSWER.
@@ -563,7 +564,15 @@ class Composer:
         hits = self._search(read, ("task",), (), [task] if task else ())
         facts = self._search(read, ANSWERABLE, (), ())
         best_task = hits[0].confidence if hits else 0.0
-        if self.clear(facts) and facts[0].confidence > best_task + CODE_MARGIN:
+        # asked why, or for a number, a date or who, which no snippet tells, without words asking for code: the fact
+        # that gives it ("por qué se entrena con gpu y no con la cpu"; asking_phrases.yml `why`)
+        lang = read.search_language
+        fact_asked = not self.store.asks_for("code", read.text, lang) and any(
+            self.store.asks_for(kind, read.text, lang) for kind in FACT_ASKING
+        )
+        if self.clear(facts) and (
+            facts[0].confidence > best_task + CODE_MARGIN or (fact_asked and not facts[0].lacks_asked)
+        ):
             return self.entry_answer(facts)  # "is TorchScript deprecated?": a fact answers it better than code
         if self.clear(hits) or (
             self.store.asks_for("code", read.text, read.search_language) and self._task_ahead(hits)

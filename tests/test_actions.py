@@ -1120,3 +1120,18 @@ def test_a_code_request_about_the_word_the_task_named_lacks_gets_no_snippet(text
     which the task's snippet lacks (TASK_MISSING_KEY): "no checked snippet for that", with the tasks there are."""
     messages, events = run(actions.ShowCode, tracker("ask_code", text, entities, lang=lang))
     assert not _entries(events) and "```" not in text_of(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("por qué la gpu y no la cpu para entrenar?", "es"),
+        ("por que se entrenan los modelos en gpu y no en cpu", "es"),
+    ],
+)
+def test_a_question_asking_why_that_the_nlu_took_for_a_code_request_gets_the_fact_that_says(text, lang):
+    """asking_phrases.yml `why`: no snippet says why; the fact that answers it clearly is given (Composer.code_for),
+    and among facts the one asked why ranks first (store.search: the share of an entry's questions asking why)."""
+    entities = [entity("task", "train"), entity("task", "gpu")]
+    messages, events = run(actions.ShowCode, tracker("ask_code", text, entities, lang=lang))
+    assert _entries(events) == ["gpu-definition"] and "```" not in text_of(messages)
