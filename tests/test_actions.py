@@ -1135,3 +1135,14 @@ def test_a_question_asking_why_that_the_nlu_took_for_a_code_request_gets_the_fac
     entities = [entity("task", "train"), entity("task", "gpu")]
     messages, events = run(actions.ShowCode, tracker("ask_code", text, entities, lang=lang))
     assert _entries(events) == ["gpu-definition"] and "```" not in text_of(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("show me data parallel code in jax", "en"), ("codigo de paralelismo de datos en jax", "es")]
+)
+def test_data_parallel_code_in_jax_is_a_checked_jax_snippet(text, lang):
+    """knowledge/snippets/jax/distributed.py: the data-parallel set-up in plain JAX (a sharding mesh), checked like the
+    rest, is shown when JAX is asked for, rather than "no checked JAX snippet for that yet"."""
+    entities = [entity("task", "distributed"), entity("concept", "jax")]
+    messages, events = run(actions.ShowCode, tracker("ask_code", text, entities, lang=lang))
+    assert _entries(events) == ["task:distributed"] and "jax.sharding" in text_of(messages)
