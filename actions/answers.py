@@ -574,9 +574,7 @@ class Composer:
             facts[0].confidence > best_task + CODE_MARGIN or (fact_asked and not facts[0].lacks_asked)
         ):
             return self.entry_answer(facts)  # "is TorchScript deprecated?": a fact answers it better than code
-        if self.clear(hits) or (
-            self.store.asks_for("code", read.text, read.search_language) and self._task_ahead(hits)
-        ):
+        if self.clear(hits) or (self.store.asks_for("code", read.text, lang) and self._task_ahead(hits)):
             return self.code(frameworks, hits[0].aspect)
         if (
             task

@@ -932,9 +932,9 @@ class KnowledgeStore:
             # with what the question is most about ("por qué se entrenan las redes neuronales en GPU y no en la CPU":
             # GPUs, not neural networks). A framework named always counts: torch.no_grad is not jax.grad.
             about_asked = bool(named & own) or (bool(spoken & own) and named <= found)
-            # ... or, for a question naming frameworks only, an entry about no framework (nor JAX, which has code of
-            # its own) that speaks of each of them and holds the question's weightiest word ("¿cómo se llama la capa de
-            # dropout en PyTorch y en Keras?")
+            # For a question naming frameworks only, an entry about no framework (nor JAX, which has code of its own)
+            # that speaks of each of them and holds the question's weightiest word is near what was asked, and keeps
+            # NEUTRAL of its confidence (below: "¿cómo se llama la capa de dropout en PyTorch y en Keras?")
             speaks_of_each = (
                 named <= self._framework_terms and named <= found and key in found and not own & self._coded_terms
             )
