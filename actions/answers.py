@@ -567,14 +567,13 @@ class Composer:
         # asked why, or for a number, a date or who, which no snippet tells, without words asking for code: the fact
         # that gives it ("por qué se entrena con gpu y no con la cpu"; asking_phrases.yml `why`)
         lang = read.search_language
-        fact_asked = not self.store.asks_for("code", read.text, lang) and any(
-            self.store.asks_for(kind, read.text, lang) for kind in FACT_ASKING
-        )
+        code_words = self.store.asks_for("code", read.text, lang)
+        fact_asked = not code_words and any(self.store.asks_for(kind, read.text, lang) for kind in FACT_ASKING)
         if self.clear(facts) and (
             facts[0].confidence > best_task + CODE_MARGIN or (fact_asked and not facts[0].lacks_asked)
         ):
             return self.entry_answer(facts)  # "is TorchScript deprecated?": a fact answers it better than code
-        if self.clear(hits) or (self.store.asks_for("code", read.text, lang) and self._task_ahead(hits)):
+        if self.clear(hits) or (code_words and self._task_ahead(hits)):
             return self.code(frameworks, hits[0].aspect)
         if (
             task

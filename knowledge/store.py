@@ -94,6 +94,7 @@ OVERVIEW = 0.2
 HOWTO = 0.3  # times the share of an entry's questions asking how to do something (or why), for a question asking that
 # kinds of asking (asking_phrases.yml) read from each entry's questions
 ASKED_KINDS = ("howto", "why", "cadence", "latest")
+RANKED_WAYS = ("howto", "why")  # ... of which these rank an entry asked that way higher (HOWTO)
 # What a subject's overview ("tell me about PyTorch") shows: the first of its facts of each of these aspects
 OVERVIEW_ASPECTS = ("definition", "origin", "relationship")
 # Aspects of the entries that say who made or governs their subject, whoever they name
@@ -862,8 +863,8 @@ class KnowledgeStore:
         wants_definition = self.asks_for("definition", text_, lang)
         # what is new in a release: an entry telling which version is the latest does not say
         wants_news = self.asks_for("news", text_, lang)
-        wants_howto = self.asks_for("howto", text_, lang)
-        wants_why = self.asks_for("why", text_, lang)
+        # asking how to do something, or why: an entry ranks higher by the share of its questions asking that way
+        asked_ways = [kind for kind in RANKED_WAYS if self.asks_for(kind, text_, lang)]
         # how often releases come, or which is the latest: among the entries telling releases, one of the other kind
         # does not say ("version mas nueva de pytorch?" is not answered by PyTorch's release cadence)
         wants_cadence = self.asks_for("cadence", text_, lang)
@@ -964,8 +965,7 @@ class KnowledgeStore:
             score = confidence + 0.05 * (rank / best_rank if best_rank else 0) + ABOUT * about / total
             score += 0.1 * (info.kind in prefer_kinds) + 0.1 * (info.aspect in prefer_aspects)
             score += OVERVIEW * (wants_overview and info.kind == "overview")
-            score += HOWTO * self._asked_share[entry_id]["howto"] * wants_howto
-            score += HOWTO * self._asked_share[entry_id]["why"] * wants_why
+            score += HOWTO * sum(self._asked_share[entry_id][kind] for kind in asked_ways)
             gives_number = (entry_id, lang) in self._numbers_given
             gives_date = (entry_id, lang) in self._gives_date
             unsaid = {term for term in specific if term not in found}
