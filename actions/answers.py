@@ -40,7 +40,7 @@ SMALL_TALK_WORDS = 4
 GREETINGS = ("greet", "goodbye", "thank")  # small talk that is never a question, however long, unless it asks for
 CODE_ASKING = ("code", "howto")  # kinds of question a task's snippet may answer, however the NLU read them
 ASKING_KINDS = ("number", "date", "who")  # one of these kinds of answer (knowledge/sources/asking_phrases.yml)
-FACT_ASKING = ("why", *ASKING_KINDS)  # ... or why: what a fact may tell and a snippet never does
+FACT_ASKING = ("why", "check", *ASKING_KINDS)  # ... or why, or how to tell whether: what a fact tells, not a snippet
 # Below the threshold, the best entry is still the answer when it is at most LEAD_BELOW under it and at least
 # LEAD ahead of the next entry ("que significa epoch cuando entrenas una red": 0.44 against 0.28), chosen on
 # the development questions like ANSWER.

@@ -1146,3 +1146,13 @@ def test_data_parallel_code_in_jax_is_a_checked_jax_snippet(text, lang):
     entities = [entity("task", "distributed"), entity("concept", "jax")]
     messages, events = run(actions.ShowCode, tracker("ask_code", text, entities, lang=lang))
     assert _entries(events) == ["task:distributed"] and "jax.sharding" in text_of(messages)
+
+
+def test_a_question_how_to_tell_whether_the_gpu_is_used_gets_the_fact_not_the_gpu_snippet():
+    """asking_phrases.yml `check`: how to tell whether something is so is what a fact says (torch.cuda.is_available),
+    not what the snippet that uses the GPU when there is one does, though the NLU read a request for GPU code. (The
+    English phrasings tried found the fact before the change too.)"""
+    entities = [entity("framework", "pytorch"), entity("task", "gpu")]
+    text = "¿cómo compruebo si pytorch detecta la gpu?"
+    messages, events = run(actions.ShowCode, tracker("ask_code", text, entities, lang="es"))
+    assert _entries(events) == ["pytorch-check-gpu"] and "```" not in text_of(messages)
