@@ -22,7 +22,9 @@ from knowledge.text import (
     fold,
     fold_phrase,
     index_word,
+    name_reader,
     name_stems,
+    numbers_named,
     stop_words,
     text_terms,
 )
@@ -290,14 +292,23 @@ def write_index(
                         shown=(entry_id, lang, question) not in unshown,
                     )
                 )
+    readers = {}
     for lang, words in stops.items():
         session.add_all(models.StopWord(language=lang, word=word) for word in sorted(words))
         common = common_words(lang)
         session.add_all(models.CommonWord(language=lang, stem=key, log_prob=common[key]) for key in sorted(common))
+        readers[lang] = name_reader(aliases[lang], words, common, lang)
     session.flush()
     session.execute(text(FTS_DDL))
     session.execute(text(VOCABULARY_DDL))
     statements = _statements(rows)
+    for entry in entries:  # the release numbers each statement gives, with the names they belong to
+        for lang in LANGUAGES:
+            for number, owners in numbers_named(statements[entry.id][lang], readers[lang]).items():
+                session.add_all(
+                    models.EntryNumber(entry_id=entry.id, language=lang, number=number, owner=owner)
+                    for owner in owners or [""]
+                )
     insert = text(
         "INSERT INTO entry_index (entry_id, language, questions, statement, keywords) "
         "VALUES (:entry_id, :language, :questions, :statement, :keywords)"

@@ -204,6 +204,18 @@ class Maker(Base):
     name = Column(String, primary_key=True)
 
 
+class EntryNumber(Base):
+    """A release number an entry's statement gives ("2p21" for 2.21; not a year), with a name it belongs to there: a
+    subject ("tensorflow") or a rare word ("executorch"); empty where no name comes before it (knowledge/text.py
+    `numbers_named`). One row per (number, name) found."""
+
+    __tablename__ = "entry_numbers"
+    entry_id = Column(String, ForeignKey("entries.id"), primary_key=True)
+    language = Column(String(2), primary_key=True)
+    number = Column(String, primary_key=True)
+    owner = Column(String, primary_key=True)  # "" where no name comes before it
+
+
 class CommonWord(Base):
     """How common a word stem is in the language at large (the log probability of its most frequent form in
     spacy-lookups-data's `lexeme_prob` table), for stems down to COMMON_WORD_FLOOR (knowledge/text.py). A word the

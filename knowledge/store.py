@@ -29,7 +29,9 @@ from knowledge.text import (
     fold_phrase,
     index_word,
     marked_stems,
+    name_reader,
     name_stems,
+    numbers_named,
     terms,
     text_terms,
 )
@@ -420,6 +422,11 @@ class KnowledgeStore:
                     column == "statement" and self._entries[documents[doc][0]].kind == "recommendation"
                 ):
                     self._asked[documents[doc]].add(term)
+            # (entry, language) -> each release number its statement gives -> the names it belongs to there ("" for
+            # none): "1p0" belongs to ExecuTorch in what ExecuTorch 1.0 brought, not to PyTorch
+            self._owners: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+            for row in session.scalars(select(models.EntryNumber)):
+                self._owners[(row.entry_id, row.language)][row.number].add(row.owner)
             aliases = session.execute(
                 select(models.Term.phrase, models.Term.value, models.Term.language).where(
                     models.Term.entity.in_(["framework", "concept"])
@@ -442,6 +449,10 @@ class KnowledgeStore:
                 for target in LANGUAGES if lang == "*" else (lang,):
                     self._aliases[target][fold(phrase.strip())] = value
         self._name_stems = {lang: name_stems(self._aliases[lang], lang) for lang in LANGUAGES}
+        self._name_of = {
+            lang: name_reader(self._aliases[lang], self._stop.get(lang, frozenset()), self._common[lang], lang)
+            for lang in LANGUAGES
+        }
         self._shown = {(row.entry_id, row.language, row.text) for row in asked if row.shown}
         for row in asked:
             words = self._with_subjects(row.terms.split(), row.language, ())
@@ -853,6 +864,10 @@ class KnowledgeStore:
         releases_asked = (
             {t for t in query if NUMBER_TERM.fullmatch(t) and not YEAR_TERM.fullmatch(t)} if wants_date else set()
         )
+        # the release numbers the question gives right after a name ("pytorch 1.0", "python 3.8"): an entry whose
+        # statement gives the number only as another name's does not hold it ("ExecuTorch … reached version 1.0")
+        named_numbers = numbers_named(text_, self._name_of[lang], nearest=True)
+        numbered = {number: owners for number, owners in named_numbers.items() if owners}
         wants_overview = self.asks_for("overview", text_, lang)
         # "who made…": an entry answers when it tells where its subject comes from or who governs it (WHO_ASPECTS), or
         # its statement names a maker the question does not ("¿quién es el CEO de NVIDIA?" is not answered by what CUDA
@@ -925,6 +940,9 @@ class KnowledgeStore:
             if allowed is not None and info.kind not in allowed:
                 continue
             found = self._terms[(entry_id, lang)]
+            elsewhere_numbers = {n for n, owners in numbered.items() if not self._belongs(n, owners, entry_id, lang)}
+            if elsewhere_numbers:
+                found = found - elsewhere_numbers
             covered = sum(weight for term, weight in weights.items() if term in found) / total
             question, closeness = self._closest_question(entry_id, lang, weights)
             confidence = COVERED_SHARE * covered + (1 - COVERED_SHARE) * closeness
@@ -995,7 +1013,10 @@ class KnowledgeStore:
                     1.0 if one_sided else max((specific[term] for term in unsaid), default=0.0),
                     (wants_number and not gives_number)
                     or (wants_date and not gives_date)
-                    or not all(self._gives_release(release, entry_id, lang) for release in releases_asked)
+                    or not all(
+                        self._gives_release(release, numbered.get(release, set()), entry_id, lang)
+                        for release in releases_asked
+                    )
                     or (wants_who and not gives_who)
                     or (wants_definition and info.kind == "recommendation")
                     or (wants_news and info.aspect in RELEASE_ASPECTS)
@@ -1006,13 +1027,21 @@ class KnowledgeStore:
         hits.sort(key=lambda hit: (hit.entry in other_release_kind, -hit.score))
         return hits[:limit]
 
-    def _gives_release(self, release: str, entry_id: str, lang: str) -> bool:
+    def _gives_release(self, release: str, owners: set[str], entry_id: str, lang: str) -> bool:
         """Whether an entry's statement gives a release's number: as itself or as one of its releases ("3" as "3p12",
-        "2p21" as "2p21p0"), and "2p0" as "2"; never as another release of the same major ("2p0" is not "2p21")."""
+        "2p21" as "2p21p0"), and "2p0" as "2"; never as another release of the same major ("2p0" is not "2p21"), nor
+        as the release of another name than the question's `owners` (`_belongs`)."""
         given = self._numbers_given.get((entry_id, lang), set())
+        given = {number for number in given if self._belongs(number, owners, entry_id, lang)}
         if release in given or any(number.startswith(f"{release}p") for number in given):
             return True
         return release.endswith("p0") and release.removesuffix("p0") in given
+
+    def _belongs(self, number: str, owners: set[str], entry_id: str, lang: str) -> bool:
+        """Whether an entry's statement gives a number as the release of one of `owners` (the names the question
+        gives it; any name when none), or of no name at all."""
+        given = self._owners[(entry_id, lang)].get(number)
+        return not owners or not given or "" in given or bool(owners & given)
 
     def _closest_question(self, entry_id: str, lang: str, weights: dict[str, float]) -> tuple[str, float]:
         """The entry's question nearest to the user's (weighted overlap over union of their words). Every question

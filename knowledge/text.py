@@ -12,7 +12,8 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -57,6 +58,17 @@ WORD = re.compile(r"[^\W_]+")
 # A release number is one word: "pytorch 2.3" does not ask about what "PyTorch 2.9" answers. As an index term it is
 # written with "p" for the dots ("2p3"), which the full-text index keeps as one token.
 VERSION = re.compile(r"v?(\d+(?:\.\d+)+)")
+
+
+# A release number belongs to the name before it: "PyTorch 1.0" is not "ExecuTorch … reached version 1.0". Numbers,
+# words, and the marks that end a sentence or a clause, in a folded text ("." only between words: not "torch.compile").
+NUMBERED_TOKEN = re.compile(r"v?\d+(?:\.\d+)+|\d+|[^\W\d_]+|[.!?](?!\w)|[¿¡,;:()]")
+SENTENCE_MARKS = frozenset(".!?¿¡")
+YEAR = re.compile(r"(19|20)\d\d")
+# A word rarer than this in the language at large is a name a number may belong to ("python" in "python 3.8",
+# "executorch"); "version", "release" and "versión" are not.
+NAME_LOG_PROB = -11.5
+NAME_LENGTH = 3
 
 
 @cache
@@ -238,6 +250,47 @@ def terms(tokens: Iterable[tuple[str, str]], stop: frozenset[str]) -> list[str]:
             if word not in stop:
                 found.append(word)
     return found
+
+
+def numbers_named(text: str, name_of: Callable[[str], str | None], nearest: bool = False) -> dict[str, set[str]]:
+    """Each release number of a text (as its index term, "2p21"; not a year) with the names it belongs to: the last
+    before it in its clause ("Keras 3.8", "tested with TensorFlow up to 2.15", "PyTorch caught up with ExecuTorch
+    1.0"), else the first before it in its sentence ("ExecuTorch, PyTorch's runtime for phones, reached version 1.0"),
+    else none. With `nearest`, only a name right before it ("pytorch 1.0", "python 3.8": how a question names a
+    release). `name_of` tells what a folded word names, if anything (`name_reader`)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    clause = sentence = before = None
+    for token in NUMBERED_TOKEN.findall(fold(text)):
+        name = None
+        if token in SENTENCE_MARKS:
+            clause = sentence = None
+        elif not token[0].isalnum():
+            clause = None
+        elif token[0].isdigit() or token[1:2].isdigit():
+            number = token.removeprefix("v").replace(".", "p")
+            owner = before if nearest else clause or sentence
+            if not YEAR.fullmatch(number):
+                found[number].update([owner] if owner else [])
+        else:
+            name = name_of(token)
+            if name:
+                clause, sentence = name, sentence or name
+        before = name
+    return found
+
+
+def name_reader(aliases: dict[str, str], stop: Collection[str], common: dict[str, float], lang: str):
+    """What a folded word names, for `numbers_named`: the subject a one-word name stands for ("tf" -> tensorflow),
+    else the word itself when it is rare enough to be a name (NAME_LOG_PROB), else None."""
+
+    def name_of(word: str) -> str | None:
+        if word in aliases:
+            return aliases[word]
+        if len(word) < NAME_LENGTH or word in stop:
+            return None
+        return word if common.get(stem(word, lang), COMMON_WORD_FLOOR) < NAME_LOG_PROB else None
+
+    return name_of
 
 
 def common_words(lang: str) -> dict[str, float]:

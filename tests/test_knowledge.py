@@ -810,3 +810,29 @@ def test_a_question_asking_for_a_value_is_not_answered_by_an_entry_giving_none(s
     """asking_phrases.yml `number`: "what learning rate should", "qué valor" ask for a value; what gradient descent or
     dropout is gives none, so neither answers."""
     assert _answered_with(store, question, lang) is None
+
+
+def test_a_release_number_belongs_to_the_names_before_it():
+    """knowledge/text.py `numbers_named`: in a statement, the names before a number in its clause, else the first name
+    of its sentence; in a question (`nearest`), the name right before it. Years are no release numbers."""
+    from knowledge.text import numbers_named
+
+    def name_of(word):
+        return {"executorch": "executorch", "pytorch": "pytorch", "keras": "keras", "python": "python"}.get(word)
+
+    statement = "ExecuTorch, PyTorch's runtime for phones, reached version 1.0 in October 2025. Keras 3.8 added it."
+    assert numbers_named(statement, name_of) == {"1p0": {"executorch"}, "3p8": {"keras"}}
+    question = "does keras 3 support python 3.8 and version 2.1?"
+    assert numbers_named(question, name_of, nearest=True) == {"3": {"keras"}, "3p8": {"python"}, "2p1": set()}
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"), [("what date did pytorch 1.0 come out", "en"), ("¿en qué fecha salió pytorch 1.0?", "es")]
+)
+def test_a_release_asked_by_its_name_is_not_answered_by_another_names_release(store, question, lang):
+    """PyTorch 1.0 is not ExecuTorch 1.0: the statement that ExecuTorch reached version 1.0 gives the number as
+    ExecuTorch's, so it does not say when PyTorch 1.0 came out (store.search `_belongs`), and nothing else does. The
+    same number asked as ExecuTorch's is still answered."""
+    assert _answered_with(store, question, lang) is None
+    own = question.replace("pytorch", "executorch")
+    assert _answered_with_subjects(store, own, lang, ["pytorch"]) == "pytorch-executorch-ga"
