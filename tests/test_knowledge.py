@@ -740,7 +740,21 @@ def test_a_model_server_named_is_what_is_asked_not_a_word_for_deployment(store):
 )
 def test_a_release_is_given_by_its_own_number_or_one_of_its_releases_never_by_a_sibling(store, release, entry, given):
     """store._gives_release, which `releases_asked` reads: when 2.21 came out does not say when 2.0 did."""
-    assert store._gives_release(release, entry, "en") is given
+    assert store._gives_release(release, set(), entry, "en") is given
+
+
+@pytest.mark.parametrize(
+    ("release", "owners", "entry", "given"),
+    [
+        ("3", {"keras"}, "keras-release-cadence", True),
+        ("3", {"tensorflow"}, "keras-release-cadence", False),  # "Keras 3.12" is no TensorFlow 3
+        ("1p0", {"pytorch"}, "pytorch-executorch-ga", False),
+        ("1p0", {"executorch"}, "pytorch-executorch-ga", True),
+    ],
+)
+def test_a_release_is_given_only_as_the_release_of_the_name_asked(store, release, owners, entry, given):
+    """store._gives_release with the names the question puts right before the number (`_belongs`)."""
+    assert store._gives_release(release, owners, entry, "en") is given
 
 
 @pytest.mark.parametrize(
