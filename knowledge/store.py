@@ -23,6 +23,7 @@ from knowledge.paths import database_url
 from knowledge.text import (
     COMMON_WORD_FLOOR,
     LANGUAGES,
+    YEAR,
     diminutive_plain,
     diminutive_stems,
     fold,
@@ -107,7 +108,6 @@ RELEASE_ASPECTS = frozenset({"versions"})  # entries telling which release is th
 # statement holds a number term ("2p0" for 2.0, "3x", "50") that is not a year alone; one asking for a date ("what
 # year", "¿cuándo salió…?") only by an entry whose statement holds a year or another number ("since 2.16").
 NUMBER_TERM = re.compile(r"\d[\dp]*[a-z]{0,2}")
-YEAR_TERM = re.compile(r"(19|20)\d\d")
 ANY = "any"
 
 
@@ -412,7 +412,7 @@ class KnowledgeStore:
                     self._keyword_terms[documents[doc]].add(term)
                 if column != "questions":
                     self._content[documents[doc][1]].add(term)
-                if column == "statement" and NUMBER_TERM.fullmatch(term) and not YEAR_TERM.fullmatch(term):
+                if column == "statement" and NUMBER_TERM.fullmatch(term) and not YEAR.fullmatch(term):
                     self._numbers_given[documents[doc]].add(term)
                 if column == "statement" and NUMBER_TERM.fullmatch(term):
                     self._gives_date.add(documents[doc])
@@ -862,7 +862,7 @@ class KnowledgeStore:
         # when a release named by its number comes out: only an entry giving that number says ("when is tensorflow 2.22
         # coming out" is not answered by when 2.21 came out)
         releases_asked = (
-            {t for t in query if NUMBER_TERM.fullmatch(t) and not YEAR_TERM.fullmatch(t)} if wants_date else set()
+            {t for t in query if NUMBER_TERM.fullmatch(t) and not YEAR.fullmatch(t)} if wants_date else set()
         )
         # the release numbers the question gives right after a name ("pytorch 1.0", "python 3.8"): an entry whose
         # statement gives the number only as another name's does not hold it ("ExecuTorch … reached version 1.0")

@@ -64,7 +64,7 @@ VERSION = re.compile(r"v?(\d+(?:\.\d+)+)")
 # words, and the marks that end a sentence or a clause, in a folded text ("." only between words: not "torch.compile").
 NUMBERED_TOKEN = re.compile(r"v?\d+(?:\.\d+)+|\d+|[^\W\d_]+|[.!?](?!\w)|[¿¡,;:()]")
 SENTENCE_MARKS = frozenset(".!?¿¡")
-YEAR = re.compile(r"(19|20)\d\d")
+YEAR = re.compile(r"(19|20)\d\d")  # a number alone that is a year, not a release
 # A word rarer than this in the language at large is a name a number may belong to ("python" in "python 3.8",
 # "executorch"); "version", "release" and "versión" are not.
 NAME_LOG_PROB = -11.5
@@ -279,7 +279,9 @@ def numbers_named(text: str, name_of: Callable[[str], str | None], nearest: bool
     return found
 
 
-def name_reader(aliases: dict[str, str], stop: Collection[str], common: dict[str, float], lang: str):
+def name_reader(
+    aliases: dict[str, str], stop: Collection[str], common: dict[str, float], lang: str
+) -> Callable[[str], str | None]:
     """What a folded word names, for `numbers_named`: the subject a one-word name stands for ("tf" -> tensorflow),
     else the word itself when it is rare enough to be a name (NAME_LOG_PROB), else None."""
 
