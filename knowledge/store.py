@@ -85,6 +85,9 @@ STOP_TYPO_MIN_LENGTH = 7  # a word no entry states, this long or longer, one edi
 CONTEXT_WORD = 1.0
 CLAUSE_MARKS = frozenset(",;:.!?¿¡")
 QUESTION_MARK = "?"
+# ... a clause asks, though no question mark ends it, when it holds a phrase asking what, who, why, how, how many, when
+# or whether (asking_phrases.yml): in "que es mlx de apple, sirve para entrenar en mac?" MLX is what is asked about
+CLAUSE_ASKING = ("definition", "who", "why", "howto", "number", "date", "check")
 # "A vs B" or "A or B" sets A against B (asking_phrases.yml, `choice`): an entry that holds only one of them
 # ("tensorrt-llm vs vllm" -> what vLLM is; "vLLM o SGLang, ¿cuál es más rápido?") does not answer it.
 COMPARED_REACH = 2  # words either side of "vs" where its sides' names are looked for
@@ -728,7 +731,8 @@ class KnowledgeStore:
     def _context_words(self, tokens: Iterable[tuple[str, str]] | None, lang: str) -> set[str]:
         """The terms of a message's telling clauses (split at punctuation) that its asking clauses do not hold: the
         user's situation. The asking clauses end with a question mark ("me pasas un ejemplo de entrenar una red? lo
-        necesito para la práctica de mañana"); with none, the last clause asks."""
+        necesito para la práctica de mañana"), with none, the last clause; and so does a clause with a phrase that
+        asks (CLAUSE_ASKING)."""
         clauses: list[list[tuple[str, str]]] = [[]]
         asks = [False]
         for surface, lemma in tokens or ():
@@ -743,8 +747,14 @@ class KnowledgeStore:
             return set()
         if not any(asked for _, asked in kept):
             kept[-1] = (kept[-1][0], True)
+        kept = [(clause, asked or self._clause_asks(clause, lang)) for clause, asked in kept]
         told = {t for clause, asked in kept if not asked for t in self.query_terms("", lang, clause)}
         return told - {t for clause, asked in kept if asked for t in self.query_terms("", lang, clause)}
+
+    def _clause_asks(self, clause: list[tuple[str, str]], lang: str) -> bool:
+        """Whether a clause holds a phrase asking something (CLAUSE_ASKING)."""
+        said = " ".join(surface for surface, _ in clause)
+        return any(self.asks_for(kind, said, lang) for kind in CLAUSE_ASKING)
 
     def _compared_sides(self, text_: str, lang: str) -> tuple[list[str], list[str]] | None:
         """In "A vs B" (or "A or B"), the names in the word before "vs" and in the word after it ("tensorrt-llm" gives

@@ -639,6 +639,23 @@ def test_a_sentence_told_after_the_question_is_the_situation_not_the_question(st
     assert store.search(question, lang, tokens=tokens)[0].entry == "task:train"
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("qué es tinygrad, sirve para entrenar en un mac?", "es"), ("what is tinygrad, can it train on a mac?", "en")],
+)
+def test_a_clause_asking_what_something_is_is_no_situation_though_no_question_mark_ends_it(store, question, lang):
+    """store.CLAUSE_ASKING: "qué es tinygrad" asks, so the name the knowledge base lacks keeps its weight and the
+    entries on training on a Mac do not answer; a name it has is still answered."""
+    from actions.answers import Composer
+
+    def answered(text_: str) -> list[str]:
+        tokens = [(surface, lemma) for surface, _, lemma in analyse(text_, lang)]
+        return Composer(store, lang).answer(store.search(text_, lang, tokens=tokens)).entries
+
+    assert answered(question) == []
+    assert "mps" in answered(question.replace("tinygrad", "mps"))[0]
+
+
 def test_builder_rejects_asking_phrases_without_the_phrases_that_ask(tmp_path, monkeypatch):
     _refused(tmp_path, monkeypatch, "asking_phrases.yml", "number:\n  en:\n    not: [how much faster]\n", "`asks`")
 
