@@ -99,8 +99,8 @@ QUALIFIER = re.compile(r"[ -]([^\W\d_]+)")
 OVERVIEW = 0.2
 HOWTO = 0.3  # times the share of an entry's questions asking how to do something (or why), for a question asking that
 # kinds of asking (asking_phrases.yml) read from each entry's questions
-ASKED_KINDS = ("howto", "why", "cadence", "latest")
-RANKED_WAYS = ("howto", "why")  # ... of which these rank an entry asked that way higher (HOWTO)
+ASKED_KINDS = ("howto", "why", "check", "cadence", "latest")
+RANKED_WAYS = ("howto", "why", "check")  # ... of which these rank an entry asked that way higher (HOWTO)
 # What a subject's overview ("tell me about PyTorch") shows: the first of its facts of each of these aspects
 OVERVIEW_ASPECTS = ("definition", "origin", "relationship")
 # Aspects of the entries that say who made or governs their subject, whoever they name

@@ -656,6 +656,21 @@ def test_a_clause_asking_what_something_is_is_no_situation_though_no_question_ma
     assert "mps" in answered(question.replace("tinygrad", "mps"))[0]
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("no sé si mi portátil tira de gráfica o de procesador, ¿cómo compruebo que pytorch la encuentra?", "es"),
+        ("how can i check that my pytorch install uses the gpu", "en"),
+    ],
+)
+def test_a_question_asking_how_to_tell_whether_ranks_the_entry_asked_that_way_first(store, question, lang):
+    """asking_phrases.yml `check` ("compruebo que", "check that"); store.RANKED_WAYS: the fact that says how to tell
+    ranks above the GPU snippet."""
+    assert store.asks_for("check", question, lang)
+    tokens = [(surface, lemma) for surface, _, lemma in analyse(question, lang)]
+    assert store.search(question, lang, tokens=tokens)[0].entry == "pytorch-check-gpu"
+
+
 def test_builder_rejects_asking_phrases_without_the_phrases_that_ask(tmp_path, monkeypatch):
     _refused(tmp_path, monkeypatch, "asking_phrases.yml", "number:\n  en:\n    not: [how much faster]\n", "`asks`")
 
