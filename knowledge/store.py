@@ -97,7 +97,7 @@ QUALIFIER = re.compile(r"[ -]([^\W\d_]+)")
 # Ranking: an overview, asked for ("give me an overview of…": knowledge/sources/asking_phrases.yml), ranks OVERVIEW
 # higher.
 OVERVIEW = 0.2
-HOWTO = 0.3  # times the share of an entry's questions asking how to do something (or why), for a question asking that
+HOWTO = 0.3  # times the share of an entry's questions asking how (or why, or how to tell), for a question asking that
 # kinds of asking (asking_phrases.yml) read from each entry's questions
 ASKED_KINDS = ("howto", "why", "check", "cadence", "latest")
 RANKED_WAYS = ("howto", "why", "check")  # ... of which these rank an entry asked that way higher (HOWTO)
