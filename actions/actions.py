@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import context, ratings
-from actions.answers import Answer, Composer, Question
+from actions.answers import SEARCHED_SMALL_TALK, Answer, Composer, Question
 from actions.i18n import Strings
 from actions.kb import store
 
@@ -43,6 +43,10 @@ class SmallTalk(AnswerAction):
         if intent == "out_of_scope" and advice_told(composer, tracker, question):
             # "en la fábrica vamos a montar control de calidad por visión artificial, ¿qué framework nos conviene?"
             return Recommend().answer(composer, tracker)
+        if intent in SEARCHED_SMALL_TALK and composer.store.asks_for("code", question.text, question.search_language):
+            # code asked for in so many words ("… ¿cómo genero el .tflite? pásame el código"): the snippet, or "no
+            # checked snippet for that" with the tasks there are, as for any request for code
+            return ShowCode().answer(composer, tracker)
         return composer.smalltalk(intent, question)
 
 

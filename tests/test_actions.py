@@ -250,6 +250,34 @@ def test_out_of_scope_message_about_what_an_entry_is_about_is_never_refused_as_o
     assert (text_of(messages) == table(lang)["smalltalk"]["out_of_scope"]) is outside
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "answered"),
+    [
+        (
+            "en clase me piden meter el modelo en una app android, ¿cómo saco el archivo .tflite? pásame el código",
+            "es",
+            True,
+        ),
+        ("for my android class the model has to be a .tflite file, how do i make one? show me the code", "en", True),
+        ("pásame un ejemplo de un autoencoder variacional en keras", "es", False),
+        ("¿cuántos ejemplos necesito como mínimo para entrenar una red?", "es", None),
+    ],
+)
+def test_a_request_for_code_taken_for_out_of_scope_is_a_request_for_code(text, lang, answered):
+    # Code asked for in so many words is a request for code however the NLU read it: the snippet of the task (or the
+    # fact that covers the request better: Keras exports a .tflite file itself), or "no checked snippet for that" with
+    # the tasks there are; never "did you mean". "How many examples" asks for no code.
+    messages, events = run(actions.SmallTalk, tracker("out_of_scope", text, lang=lang))
+    entries = next(event["value"] for event in events if event.get("name") == "answer_entries")
+    no_task = table(lang)["answer"]["no_task"]
+    if answered:
+        assert entries and entries[0] in ("task:export_litert", "keras-export-litert")
+    elif answered is False:
+        assert (entries, text_of(messages)) == (None, no_task)
+    else:
+        assert text_of(messages) != no_task
+
+
 def hit(entry: str, confidence: float) -> Hit:
     return Hit(entry, "fact", ("keras",), None, entry, confidence, confidence, "")
 
