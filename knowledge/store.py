@@ -944,6 +944,17 @@ class KnowledgeStore:
             )
             or (wants_latest and entry_id in self._tells_cadence)
         }
+        key_is_number = bool(NUMBER_TERM.fullmatch(key))
+
+        def key_in_passing(entry_id: str, own: set[str], found: set[str]) -> bool:
+            """The entry holds the question's weightiest word in its statement only, not in its questions: it mentions
+            it in passing ("what is TensorRT?" is not answered by what Triton is, which names TensorRT). Not a word of
+            an entry about a subject the question names ("LoRA va atado a algún framework?": "LoRA no está atado a un
+            framework"), unless a release number (what TensorFlow 2.10 ended does not tell when 2.10 came out)."""
+            if not in_passing_counts or key not in found or key in self._asked[(entry_id, lang)]:
+                return False
+            return key_is_number or not named & own
+
         hits = []
         for entry_id, rank in ranked:
             info = self._entries[entry_id]
@@ -1019,7 +1030,7 @@ class KnowledgeStore:
                     score,
                     question,
                     key in found,
-                    in_passing_counts and key in found and key not in self._asked[(entry_id, lang)],
+                    key_in_passing(entry_id, own, found),
                     1.0 if one_sided else max((specific[term] for term in unsaid), default=0.0),
                     (wants_number and not gives_number)
                     or (wants_date and not gives_date)

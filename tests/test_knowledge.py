@@ -850,6 +850,24 @@ def test_tf1_is_searched_as_tensorflow_1(store, question, lang):
 
 
 @pytest.mark.parametrize(
+    ("question", "lang", "entry"),
+    [
+        ("¿lora está atado a un framework concreto?", "es", "lora-frameworks"),
+        ("is lora tied to one framework?", "en", "lora-frameworks"),
+        ("what is tensorrt?", "en", None),
+        ("when did tensorflow 2.10 come out", "en", None),
+    ],
+)
+def test_the_weightiest_word_is_in_passing_only_in_an_entry_about_something_the_question_does_not_name(
+    store, question, lang, entry
+):
+    """ "atado" is only in what LoRA's frameworks entry states, not in its questions; the entry is about LoRA, which the
+    question names, so it answers. TensorRT is named in passing by what Triton is, and 2.10 by what TensorFlow's
+    Windows support lost in 2.11: neither answers."""
+    assert _answered_with(store, question, lang) == entry
+
+
+@pytest.mark.parametrize(
     ("question", "lang"),
     [
         ("we have two a100s in the lab, code to train on both at once?", "en"),
