@@ -921,6 +921,21 @@ class KnowledgeStore:
             if self.is_specific(term, lang) or ((short or term in qualifiers) and self._unknown_name(term, lang))
         }
         key = max(weights, key=weights.__getitem__)
+        # A subject named by a name of several words ("triton inference server"; the NLU reads it as the subject): an
+        # entry holding the name's first word, when specific, speaks of the subject, and one speaking of the subject
+        # does not lack the name's other words ("¿puedo servir mi SavedModel con triton inference server?" is
+        # answered by what Triton does with TensorFlow models, which never says "inference")
+        name_words: list[tuple[str, str, set[str]]] = []  # (subject, the name's first word, its words)
+        for start, end, subject in spans:
+            words = set(self._phrase_terms(folded[start:end], lang)) - {subject_term(subject)}
+            first = self._phrase_terms(re.findall(r"\w+", folded[start:end])[0], lang)  # not "tensorflow" of "tf.js":
+            if (
+                len(words) > 1
+                and len(first) == 1
+                and not first[0].startswith("subj")
+                and self.is_specific(first[0], lang)
+            ):
+                name_words.append((subject, first[0], words))
         # a number the statement holds is what the entry says, never a mention in passing ("tf2onnx, tested with
         # TensorFlow up to 2.15" for "uso tf 2.15, ¿con qué paso el modelo a onnx?"), unless the question asks for
         # a number or date of its own ("when did tensorflow 2.10 come out" is not answered by what 2.10 ended)
@@ -964,6 +979,9 @@ class KnowledgeStore:
             elsewhere_numbers = {n for n, owners in numbered.items() if not self._belongs(n, owners, entry_id, lang)}
             if elsewhere_numbers:
                 found = found - elsewhere_numbers
+            spoken_of = {subject_term(subject) for subject, first, _ in name_words if first in found}  # (above)
+            if spoken_of - found:
+                found = found | spoken_of
             covered = sum(weight for term, weight in weights.items() if term in found) / total
             question, closeness = self._closest_question(entry_id, lang, weights)
             confidence = COVERED_SHARE * covered + (1 - COVERED_SHARE) * closeness
@@ -1008,6 +1026,9 @@ class KnowledgeStore:
             gives_number = (entry_id, lang) in self._numbers_given
             gives_date = (entry_id, lang) in self._gives_date
             unsaid = {term for term in specific if term not in found}
+            for subject, _, words in name_words:
+                if subject_term(subject) in own | found:
+                    unsaid -= words
             # a version or a date answers the words of both ("¿en qué versión salió torch.compile?": "salió" asks when)
             if (wants_number and gives_number) or (wants_date and gives_date):
                 unsaid -= self._asking_terms[("number", lang)] | self._asking_terms[("date", lang)]

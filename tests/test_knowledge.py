@@ -868,6 +868,23 @@ def test_the_weightiest_word_is_in_passing_only_in_an_entry_about_something_the_
 
 
 @pytest.mark.parametrize(
+    ("question", "lang", "entry"),
+    [
+        ("oye, sirvo mi SavedModel de tensorflow con triton inference server o ya no se recomienda?", "es", True),
+        ("can i still serve a tensorflow savedmodel with triton inference server?", "en", True),
+        ("does tensorflow.js support webgpu", "en", False),
+    ],
+)
+def test_an_entry_holding_the_first_word_of_a_subjects_long_name_speaks_of_the_subject(store, question, lang, entry):
+    """The NLU reads "triton inference server" as Triton; what Triton does with TensorFlow models says "Triton", never
+    "inference", and answers. The first word of "tensorflow.js" is a framework's name, so an entry saying "js" (what
+    ONNX Runtime Web is) does not speak of TensorFlow.js."""
+    subjects = ["tensorflow", "triton"] if entry else ["tensorflow_js"]
+    answered = _answered_with_subjects(store, question, lang, subjects)
+    assert (answered == "tensorflow-triton-backend-deprecated") if entry else (answered != "onnx-runtime-web")
+
+
+@pytest.mark.parametrize(
     ("question", "lang"),
     [
         ("we have two a100s in the lab, code to train on both at once?", "en"),
