@@ -921,21 +921,20 @@ class KnowledgeStore:
             if self.is_specific(term, lang) or ((short or term in qualifiers) and self._unknown_name(term, lang))
         }
         key = max(weights, key=weights.__getitem__)
-        # A subject named by a name of several words ("triton inference server"; the NLU reads it as the subject): an
-        # entry holding the name's first word, when specific, speaks of the subject, and one speaking of the subject
-        # does not lack the name's other words ("¿puedo servir mi SavedModel con triton inference server?" is
-        # answered by what Triton does with TensorFlow models, which never says "inference")
+        # A subject named by a name of several words ("triton inference server", "mi gráfica"; the NLU reads it as the
+        # subject): an entry holding the name's first word (when specific) speaks of the subject, as one asked with it
+        # is asked about it; and one speaking of the subject does not lack the name's other words ("¿puedo servir mi
+        # SavedModel con triton inference server?" is answered by what Triton does with TensorFlow models, which never
+        # says "inference"; "¿cuda sirve si mi gráfica es amd?" by what CUDA is, asked "tengo una gráfica amd…")
         name_words: list[tuple[str, str, set[str]]] = []  # (subject, the name's first word, its words)
         for start, end, subject in spans:
             words = set(self._phrase_terms(folded[start:end], lang)) - {subject_term(subject)}
-            first = self._phrase_terms(re.findall(r"\w+", folded[start:end])[0], lang)  # not "tensorflow" of "tf.js":
-            if (
-                len(words) > 1
-                and len(first) == 1
-                and not first[0].startswith("subj")
-                and self.is_specific(first[0], lang)
-            ):
-                name_words.append((subject, first[0], words))
+            ordered = [
+                term for word in re.findall(r"\w+", folded[start:end]) for term in self._phrase_terms(word, lang)
+            ]
+            first = ordered[0] if ordered else ""  # not "tensorflow" of "tensorflow.js", nor "mi" of "mi gráfica"
+            if words and not first.startswith("subj") and first in words and self.is_specific(first, lang):
+                name_words.append((subject, first, words))
         # a number the statement holds is what the entry says, never a mention in passing ("tf2onnx, tested with
         # TensorFlow up to 2.15" for "uso tf 2.15, ¿con qué paso el modelo a onnx?"), unless the question asks for
         # a number or date of its own ("when did tensorflow 2.10 come out" is not answered by what 2.10 ended)
@@ -961,12 +960,12 @@ class KnowledgeStore:
         }
         key_is_number = bool(NUMBER_TERM.fullmatch(key))
 
-        def key_in_passing(entry_id: str, own: set[str], found: set[str]) -> bool:
+        def key_in_passing(own: set[str], found: set[str], asked: set[str]) -> bool:
             """The entry holds the question's weightiest word in its statement only, not in its questions: it mentions
             it in passing ("what is TensorRT?" is not answered by what Triton is, which names TensorRT). Not a word of
             an entry about a subject the question names ("LoRA va atado a algún framework?": "LoRA no está atado a un
             framework"), unless a release number (what TensorFlow 2.10 ended does not tell when 2.10 came out)."""
-            if not in_passing_counts or key not in found or key in self._asked[(entry_id, lang)]:
+            if not in_passing_counts or key not in found or key in asked:
                 return False
             return key_is_number or not named & own
 
@@ -979,9 +978,11 @@ class KnowledgeStore:
             elsewhere_numbers = {n for n, owners in numbered.items() if not self._belongs(n, owners, entry_id, lang)}
             if elsewhere_numbers:
                 found = found - elsewhere_numbers
-            spoken_of = {subject_term(subject) for subject, first, _ in name_words if first in found}  # (above)
-            if spoken_of - found:
-                found = found | spoken_of
+            # (above) ... and an entry asked with that word is asked about the subject
+            asked = self._asked[(entry_id, lang)]
+            if name_words:
+                found = found | {subject_term(subject) for subject, first, _ in name_words if first in found}
+                asked = asked | {subject_term(subject) for subject, first, _ in name_words if first in asked}
             covered = sum(weight for term, weight in weights.items() if term in found) / total
             question, closeness = self._closest_question(entry_id, lang, weights)
             confidence = COVERED_SHARE * covered + (1 - COVERED_SHARE) * closeness
@@ -1007,11 +1008,7 @@ class KnowledgeStore:
             # ... and so is an entry about a framework the question never names, when the question names a subject the
             # entry never speaks of ("how to install jax with cuda" is not answered by PyTorch's CUDA wheels)
             elsewhere = bool((own & self._framework_terms) - named) and bool(named - own - found)
-            if (
-                named
-                and (not about_asked or silent or elsewhere)
-                and (strict or elsewhere or key not in self._asked[(entry_id, lang)])
-            ):
+            if named and (not about_asked or silent or elsewhere) and (strict or elsewhere or key not in asked):
                 near = (about_asked and neutral and not elsewhere) or speaks_of_each
                 confidence *= NEUTRAL if near else OTHER_SUBJECT
             # a comparison with a framework the question never names, when it names one: the entries about what it
@@ -1051,7 +1048,7 @@ class KnowledgeStore:
                     score,
                     question,
                     key in found,
-                    key_in_passing(entry_id, own, found),
+                    key_in_passing(own, found, asked),
                     1.0 if one_sided else max((specific[term] for term in unsaid), default=0.0),
                     (wants_number and not gives_number)
                     or (wants_date and not gives_date)

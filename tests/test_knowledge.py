@@ -867,21 +867,29 @@ def test_the_weightiest_word_is_in_passing_only_in_an_entry_about_something_the_
     assert _answered_with(store, question, lang) == entry
 
 
+TRITON_SERVES_TF = "tensorflow-triton-backend-deprecated"
+
+
 @pytest.mark.parametrize(
-    ("question", "lang", "entry"),
+    ("question", "lang", "subjects", "entry"),
     [
-        ("oye, sirvo mi SavedModel de tensorflow con triton inference server o ya no se recomienda?", "es", True),
-        ("can i still serve a tensorflow savedmodel with triton inference server?", "en", True),
-        ("does tensorflow.js support webgpu", "en", False),
+        ("oye, sirvo mi SavedModel de tensorflow con triton inference server o ya no se recomienda?", "es",
+         ["tensorflow", "triton"], TRITON_SERVES_TF),
+        ("can i still serve a tensorflow savedmodel with triton inference server?", "en", ["tensorflow", "triton"],
+         TRITON_SERVES_TF),
+        ("¿me hace falta cuda si mi grafica es de amd?", "es", ["gpu"], "cuda-definition"),
+        ("does tensorflow.js support webgpu", "en", ["tensorflow_js"], None),
     ],
-)
-def test_an_entry_holding_the_first_word_of_a_subjects_long_name_speaks_of_the_subject(store, question, lang, entry):
+)  # fmt: skip
+def test_an_entry_holding_the_first_word_of_a_subjects_long_name_speaks_of_the_subject(
+    store, question, lang, subjects, entry
+):
     """The NLU reads "triton inference server" as Triton; what Triton does with TensorFlow models says "Triton", never
-    "inference", and answers. The first word of "tensorflow.js" is a framework's name, so an entry saying "js" (what
-    ONNX Runtime Web is) does not speak of TensorFlow.js."""
-    subjects = ["tensorflow", "triton"] if entry else ["tensorflow_js"]
+    "inference", and answers. It reads "mi grafica" as the GPU; what CUDA is, asked "tengo una grafica amd…", answers.
+    The first word of "tensorflow.js" is a framework's name, so an entry saying "js" (what ONNX Runtime Web is) does
+    not speak of TensorFlow.js."""
     answered = _answered_with_subjects(store, question, lang, subjects)
-    assert (answered == "tensorflow-triton-backend-deprecated") if entry else (answered != "onnx-runtime-web")
+    assert answered == entry if entry else answered != "onnx-runtime-web"
 
 
 @pytest.mark.parametrize(
