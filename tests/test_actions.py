@@ -1184,3 +1184,12 @@ def test_a_question_how_to_tell_whether_the_gpu_is_used_gets_the_fact_not_the_gp
     text = "¿cómo compruebo si pytorch detecta la gpu?"
     messages, events = run(actions.ShowCode, tracker("ask_code", text, entities, lang="es"))
     assert _entries(events) == ["pytorch-check-gpu"] and "```" not in text_of(messages)
+
+
+def test_the_last_word_of_a_name_starting_with_a_frameworks_name_does_not_stand_for_the_subject():
+    """The first word of "tensorflow.js" names TensorFlow, so an entry saying "js" (what ONNX Runtime Web is, which
+    runs on WebGPU) does not speak of TensorFlow.js (knowledge/store.py `name_words`). Read with its last word, it
+    answered; the NLU's entity span matters, so the action is run, not the search alone."""
+    entities = [entity("concept", "tensorflow_js", 5, 18)]
+    _, events = run(actions.Fact, tracker("ask_fact", "does tensorflow.js support webgpu", entities))
+    assert _entries(events) != ["onnx-runtime-web"]

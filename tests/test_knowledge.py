@@ -878,7 +878,6 @@ TRITON_SERVES_TF = "tensorflow-triton-backend-deprecated"
         ("can i still serve a tensorflow savedmodel with triton inference server?", "en", ["tensorflow", "triton"],
          TRITON_SERVES_TF),
         ("¿me hace falta cuda si mi grafica es de amd?", "es", ["gpu"], "cuda-definition"),
-        ("does tensorflow.js support webgpu", "en", ["tensorflow_js"], None),
     ],
 )  # fmt: skip
 def test_an_entry_holding_the_first_word_of_a_subjects_long_name_speaks_of_the_subject(
@@ -886,10 +885,8 @@ def test_an_entry_holding_the_first_word_of_a_subjects_long_name_speaks_of_the_s
 ):
     """The NLU reads "triton inference server" as Triton; what Triton does with TensorFlow models says "Triton", never
     "inference", and answers. It reads "mi grafica" as the GPU; what CUDA is, asked "tengo una grafica amd…", answers.
-    The first word of "tensorflow.js" is a framework's name, so an entry saying "js" (what ONNX Runtime Web is) does
-    not speak of TensorFlow.js."""
-    answered = _answered_with_subjects(store, question, lang, subjects)
-    assert answered == entry if entry else answered != "onnx-runtime-web"
+    (tests/test_actions.py: the first word of "tensorflow.js" is a framework's name.)"""
+    assert _answered_with_subjects(store, question, lang, subjects) == entry
 
 
 @pytest.mark.parametrize(
