@@ -912,21 +912,14 @@ def test_a_gpu_named_by_its_model_is_searched_as_a_gpu(store, question, lang):
         ("what does it cost to train on a google tpu?", "en"),
         ("precio de una cloud tpu por hora", "es"),
         ("¿qué cuesta entrenar en una tpu de google?", "es"),
+        ("what learning rate should i use with sgd", "en"),
+        ("qué valor de dropout le pongo a mi red?", "es"),
     ],
 )
-def test_a_question_asking_a_price_is_not_answered_by_an_entry_giving_no_figure(store, question, lang):
-    """asking_phrases.yml `number`: "price of", "what does it cost", "precio de", "qué cuesta" ask for a figure; what
-    TPUs are and which frameworks use them give none (the knowledge base holds no prices)."""
-    assert _answered_with(store, question, lang) is None
-
-
-@pytest.mark.parametrize(
-    ("question", "lang"),
-    [("what learning rate should i use with sgd", "en"), ("qué valor de dropout le pongo a mi red?", "es")],
-)
-def test_a_question_asking_for_a_value_is_not_answered_by_an_entry_giving_none(store, question, lang):
-    """asking_phrases.yml `number`: "what learning rate should", "qué valor" ask for a value; what gradient descent or
-    dropout is gives none, so neither answers."""
+def test_a_question_asking_for_a_figure_is_not_answered_by_an_entry_giving_none(store, question, lang):
+    """asking_phrases.yml `number`: a price ("price of", "what does it cost", "precio de", "qué cuesta") or a value
+    ("what learning rate should", "qué valor") asks for a figure. What TPUs are, which frameworks use them, what
+    gradient descent or dropout is give none (the knowledge base holds no prices), so none answers."""
     assert _answered_with(store, question, lang) is None
 
 
