@@ -341,9 +341,12 @@ class Composer:
         terms = self.store.query_terms(question.text, question.search_language, question.tokens) if question else []
         named = question is not None and (bool(question.subjects) or any(t.startswith("subj") for t in terms))
         # Searched: small talk that may be a question, is long, or holds a word only the knowledge base's entries
-        # state ("did executorch ever leave beta" was taken for a goodbye)
+        # state ("did executorch ever leave beta" was taken for a goodbye). A request for help that names no subject
+        # and holds no such word is one: "help", "¿me ayudas?" or "qué puedes hacer?" get the help reply, not the fact
+        # that PyTorch's community helps its users
         specific = not named and any(self.store.is_specific(term, question.search_language) for term in terms)
-        searched = intent in SEARCHED_SMALL_TALK or len(terms) >= SMALL_TALK_WORDS or specific
+        may_ask = intent in SEARCHED_SMALL_TALK and (intent != "help" or named or specific)
+        searched = may_ask or len(terms) >= SMALL_TALK_WORDS or specific
         if question is not None and (named or searched):  # "thanks" is no question
             hits = self.search(question, kinds=(*ANSWERABLE, "task"))
             threshold = ANSWER_CLEARLY if searched else ANSWER

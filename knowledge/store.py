@@ -68,6 +68,11 @@ NAMED_LOG_PROB = -9.5
 # situation or slang ("pillando", "tirando"). Chosen on the development questions: 2 more `none` questions refused,
 # no answer lost (6 terms: one answer lost; 7: two).
 SHORT_QUESTION_TERMS = 5
+# A message of VAGUE_QUESTION_TERMS index terms or fewer that names no subject and holds no specific word asks nothing
+# the knowledge base can answer: "tell me more" found what fine-tuning is, "in english please" what AI is, "¿quién
+# eres?" who made the three frameworks. Chosen on the development questions: one more `none` question refused ("what
+# is q-learning"), none lost; 3 terms lost one ("cuál de los tres tiene la comunidad más activa hoy").
+VAGUE_QUESTION_TERMS = 2
 # Ranking (not confidence): an entry whose keywords (the names of what it is about) hold the question's words ranks
 # up to ABOUT higher ("ejemplo de entrenamiento": the training task, not the others whose questions say "entrenar").
 ABOUT = 0.05
@@ -482,12 +487,13 @@ class KnowledgeStore:
             self._idf_of[lang] = {term: self._idf(term, lang) for term in self._df[lang]}
         # The index terms of the phrases asking for a number or a date ("versión" in "¿en qué versión salió…?"): what
         # the number or date answers, so an entry that gives one does not lack them; of those asking for an overview:
-        # they ask for a kind of answer, and say nothing of what it is about
+        # they ask for a kind of answer, and say nothing of what it is about; of those asking the bot for help: they
+        # name nothing a task or a rule of advice is about
         self._asking_terms = {
             (kind, lang): {
                 term for phrase in self._asking[(kind, lang)][True] for term in self._phrase_terms(phrase, lang)
             }
-            for kind in ("number", "date", "who", "overview")
+            for kind in ("number", "date", "who", "overview", "help")
             for lang in LANGUAGES
         }
         self._choice_words = {lang: frozenset(self._asking[("choice", lang)][True]) for lang in LANGUAGES}
@@ -651,8 +657,9 @@ class KnowledgeStore:
         though "train" is in most tasks' questions: they share a stem)."""
         entries = [e.id for e in self._entries.values() if e.kind == kind]
         count = max(len(entries), 1)
+        asking_help = self._asking_terms[("help", lang)] if self.asks_for("help", text_, lang) else set()
         for term in self.query_terms(text_, lang, tokens):
-            if term.startswith("subj"):
+            if term.startswith("subj") or term in asking_help:  # "ayuda, dame algún ejemplo" names no task
                 continue
             share = sum(term in self._terms[(e, lang)] for e in entries) / count
             about = sum(term in self._keyword_terms[(e, lang)] for e in entries) / count
@@ -851,6 +858,8 @@ class KnowledgeStore:
         if not query:
             return []
         named = {term for term in query if term.startswith("subj")}
+        if len(query) <= VAGUE_QUESTION_TERMS and not named and not any(self.is_specific(t, lang) for t in query):
+            return []  # "tell me more", "vale", "¿quién eres?": no entry sharing their one word answers them
         # subjects the question names by a name that is no search alias ("tensorboard" in "tensorboard not installed
         # after upgrading tensorflow"): an entry about one of them that speaks of the subjects named is about what was
         # asked (not what ROCm is, which names PyTorch only, for "does tensorflow support rocm?")

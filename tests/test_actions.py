@@ -659,6 +659,54 @@ def test_a_question_taken_for_a_request_for_help_is_still_answered():
     assert SlotSet("answer_entries", ["overfitting-dropout"]) in events
 
 
+# The tests above run small talk with no text, so none of them searched: "help" got the fact that PyTorch's community
+# helps its users, and "¿me ayudas?" two facts, until 2026-12-03.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "help"),
+        ("en", "can you help me?"),
+        ("en", "what can you do?"),
+        ("es", "ayuda"),
+        ("es", "¿me ayudas?"),
+        ("es", "necesito ayuda"),
+        ("es", "qué puedes hacer?"),
+    ],
+)
+def test_a_request_for_help_that_names_nothing_gets_the_help_reply(lang, text):
+    messages, events = run(actions.SmallTalk, tracker("help", text, lang=lang))
+    assert text_of(messages) == table(lang)["smalltalk"]["help"]
+    assert SlotSet("answer_entries", None) in events
+
+
+@pytest.mark.parametrize(("lang", "text"), [("es", "ayuda, dame algún ejemplo"), ("en", "help me, show me some code")])
+def test_a_request_for_code_that_only_asks_for_help_offers_the_tasks(lang, text):
+    messages, events = run(actions.ShowCode, tracker("ask_code", text, lang=lang))
+    assert text_of(messages) == table(lang)["code"]["ask_task"]  # not the snippet whose question says compiling "helps"
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "lang", "text"),
+    [
+        (actions.Define, "ask_definition", "en", "tell me more"),  # was: what fine-tuning is
+        (actions.Define, "ask_definition", "en", "in english please"),  # was: what AI is
+        (actions.SmallTalk, "out_of_scope", "es", "¿quién eres?"),  # was: who made each of the three frameworks
+        (actions.LowConfidence, "nlu_fallback", "es", "vale"),  # was: three facts about Keras
+    ],
+)
+def test_a_vague_message_of_a_word_or_two_gets_no_entry_sharing_its_word(action, intent, lang, text):
+    messages, events = run(action, tracker(intent, text, lang=lang))
+    assert SlotSet("answer_entries", None) in events and "_(" not in text_of(messages)  # no sourced fact
+
+
+def test_a_short_question_naming_a_subject_or_a_specific_word_is_still_answered():
+    for action, intent, text in [
+        (actions.Define, "ask_definition", "tensor?"),
+        (actions.Fact, "ask_fact", "executorch stable?"),
+    ]:
+        assert "_(" in text_of(run(action, tracker(intent, text))[0]), text  # a sourced fact
+
+
 def test_a_subject_named_in_several_words_finds_the_entry_whose_questions_name_it():
     text = "how is mixed precision different in keras vs pytorch"
     named = [entity("framework", "keras"), entity("framework", "pytorch"), entity("concept", "mixed_precision")]

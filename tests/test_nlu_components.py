@@ -144,6 +144,22 @@ def test_an_unsure_message_of_names_only_has_no_language_guess():
     assert detector._detect("tensorflow o pytorch, cual es mejor?")[0] == "es"
 
 
+def test_a_message_of_words_both_languages_use_has_no_language_guess_however_sure_the_model_is():
+    """A character model trained on "no sé" reads "no" as Spanish; after an English answer, "no" is no switch."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from bot.nlu.language import LanguageDetector
+
+    model = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4)), LogisticRegression(C=10.0))
+    model.fit(["what is the best one", "thanks a lot", "no", "no sé", "no gracias"], ["en", "en", "es", "es", "es"])
+    detector = LanguageDetector(LanguageDetector.get_default_config(), None, None, model)
+    assert detector._classify("no")[0] == "es"  # the model alone
+    assert detector._detect("no") == (None, 0.0) and detector._detect("No!") == (None, 0.0)
+    assert detector._detect("no gracias")[0] == "es"  # "gracias" is Spanish only
+
+
 def test_code_is_left_out_of_a_message_only_when_it_holds_some():
     from bot.nlu.language import without_code
 

@@ -156,6 +156,8 @@ class LanguageDetector(GraphComponent):
         code's and the names' English letters weigh in."""
         if self._model is None or not text.strip() or text.startswith(INTENT_MESSAGE_PREFIX):
             return None, 0.0
+        if is_in_both_languages(text):  # "no" after an English answer is no switch to Spanish
+            return None, 0.0
         lang, confidence = self._classify(text)
         if confidence < self._threshold:
             prose = without_code(text)
@@ -200,6 +202,22 @@ def shared_words(terms: list[Any]) -> frozenset[str]:
         for word in WORD.findall(fold(term.phrase)):
             seen.setdefault(word, set()).update(LANGUAGES if term.language == "*" else (term.language,))
     return frozenset(word for word, languages in seen.items() if len(languages) > 1)
+
+
+def is_in_both_languages(text: str) -> bool:
+    """Whether a message is only words both languages' stop-word lists hold ("no", "me", "a"): it says nothing of its
+    language, however sure the character model is (it read "no" as Spanish)."""
+    words = [fold(word) for word in WORD.findall(text.lower())]
+    return bool(words) and all(word in shared_stop_words(tuple(LANGUAGES)) for word in words)
+
+
+@cache
+def shared_stop_words(languages: tuple[str, ...]) -> frozenset[str]:
+    lists = [
+        frozenset(fold(word) for word in import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+        for lang in languages
+    ]
+    return frozenset.intersection(*lists)
 
 
 def guess_language(text: str) -> str | None:

@@ -7,6 +7,7 @@ import uuid
 import pytest
 import requests
 
+from actions.i18n import table
 from tests.e2e.servers import running_servers
 
 RASA_PORT, ACTIONS_PORT = 15005, 15055
@@ -119,6 +120,18 @@ def test_questions_outside_the_knowledge_base_get_an_honest_answer(bot):
     unknown = Conversation(bot).ask("what is a variational autoencoder?")  # a concept it has no entry for
     assert "_(" not in unknown  # no sourced fact presented as if it answered
     assert "JAX" in Conversation(bot).ask("what is JAX?").split("\n")[0]
+
+
+def test_a_no_after_an_english_answer_is_answered_in_english(bot):
+    chat = Conversation(bot)
+    chat.ask("what is pytorch?")
+    assert chat.ask("no").split("\n")[0] in table("en")["smalltalk"].values()  # was: "¡Hasta luego…!"
+
+
+@pytest.mark.parametrize(("message", "lang"), [("hey, can you help me out?", "en"), ("me ayudas con una cosa?", "es")])
+def test_a_plain_request_for_help_gets_the_help_reply_not_a_fact(bot, message, lang):
+    reply = Conversation(bot).ask(message)
+    assert reply.startswith(table(lang)["smalltalk"]["help"]) and "_(" not in reply  # no sourced fact
 
 
 def test_out_of_scope_does_not_pretend(bot):
