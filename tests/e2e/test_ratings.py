@@ -100,6 +100,19 @@ def test_the_question_after_a_rating_is_answered_as_if_it_had_not_been_sent(serv
     assert topics[0] and topics[0] == topics[1]  # the follow-up followed the rated answer's topic
 
 
+@pytest.mark.parametrize(
+    ("question", "feedback", "strings"),
+    [("What is Keras?", "hmm, that's not right", EN), ("¿Qué es Keras?", "creo que eso está mal", ES)],
+)
+def test_feedback_typed_in_words_is_kept_with_the_answer_it_is_about(servers, folder, question, feedback, strings):
+    sender = new_sender()
+    say(servers, sender, question)
+    replies = say(servers, sender, feedback)  # was: "You're welcome!" to "that didn't help"
+    assert [reply["text"] for reply in replies] == [strings["rating"]["comment"]]
+    (rating,) = slot_values(stored(folder, sender), "last_rating")
+    assert rating["reason"] == feedback and rating["question"] == question
+
+
 def test_a_rating_before_any_answer_stores_nothing_and_breaks_nothing(servers, folder):
     sender = new_sender()
     assert [r["text"] for r in say(servers, sender, payload("down", "x"))] == [EN["rating"]["nothing_yet"]]
