@@ -91,6 +91,7 @@ class Question:
     aspects: list[str] = field(default_factory=list)
     part: Question | None = None  # the sentences that ask, in a message that also tells ("¿qué es JAX? lo vi en...")
     named_at: dict[str, int] = field(default_factory=dict)  # where in `text` each subject named is first named
+    entities: tuple[str, ...] = ()  # the kinds of entity the NLU found in it ("experience", "goal", "task"…)
 
 
 def intent_payload(intent: str, **entities: object) -> str:
@@ -192,6 +193,8 @@ class Composer:
     def _search(
         self, question: Question, kinds: Iterable[str], prefer_kinds: Iterable[str], prefer_aspects
     ) -> list[Hit]:
+        if self.says_nothing(question):
+            return []
         return self.store.search(
             question.text,
             question.search_language,
@@ -201,6 +204,15 @@ class Composer:
             prefer_kinds=prefer_kinds,
             prefer_aspects=[*question.aspects, *prefer_aspects],
         )
+
+    def says_nothing(self, question: Question) -> bool:
+        """A message of a word or two in which the NLU found nothing (no subject, aspect, level, goal or task) and that
+        holds no specific word (knowledge/store.py `says_nothing`): no entry sharing its word answers it. "tell me
+        more" found what fine-tuning is, "in english please" what AI is, "¿quién eres?" who made the three frameworks;
+        "popularity?" or "soy principiante" are answered by what the NLU found."""
+        if question.subjects or question.aspects or question.entities:
+            return False
+        return self.store.says_nothing(question.text, question.search_language, question.tokens)
 
     @staticmethod
     def refused(hit: Hit) -> bool:

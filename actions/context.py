@@ -102,7 +102,8 @@ def question(tracker: Tracker, carry_subjects: bool = False) -> Question:
     for found in message.get("entities") or []:
         if found.get("entity") in SUBJECT_ENTITIES and "start" in found:
             named_at[found["value"]] = min(found["start"], named_at.get(found["value"], found["start"]))
-    whole = Question(text, search_language, tokens, subjects, aspects, named_at=named_at)
+    kinds = tuple(dict.fromkeys(str(found.get("entity")) for found in message.get("entities") or []))
+    whole = Question(text, search_language, tokens, subjects, aspects, named_at=named_at, entities=kinds)
     span = asked_span(lemmas.get("tokens") or [])
     if span is not None:
         first, end = span
@@ -113,7 +114,7 @@ def question(tracker: Tracker, carry_subjects: bool = False) -> Question:
         ]
         inside = [(surface, lemma) for surface, lemma, start in lemmas["tokens"] if first <= start < end]
         kept = [pair for pair in inside if pair in tokens]  # minus the words of subject entities, as above
-        whole.part = Question(text[first:end], search_language, kept, named or subjects, aspects)
+        whole.part = Question(text[first:end], search_language, kept, named or subjects, aspects, entities=kinds)
     return whole
 
 

@@ -68,10 +68,11 @@ NAMED_LOG_PROB = -9.5
 # situation or slang ("pillando", "tirando"). Chosen on the development questions: 2 more `none` questions refused,
 # no answer lost (6 terms: one answer lost; 7: two).
 SHORT_QUESTION_TERMS = 5
-# A message of VAGUE_QUESTION_TERMS index terms or fewer that names no subject and holds no specific word asks nothing
-# the knowledge base can answer: "tell me more" found what fine-tuning is, "in english please" what AI is, "¿quién
-# eres?" who made the three frameworks. Chosen on the development questions: one more `none` question refused ("what
-# is q-learning"), none lost; 3 terms lost one ("cuál de los tres tiene la comunidad más activa hoy").
+# A message of VAGUE_QUESTION_TERMS index terms or fewer that names no subject and holds no specific word, in which the
+# NLU found no entity either (actions/answers.py `says_nothing`: "popularity?" has its aspect), asks nothing the
+# knowledge base can answer: "tell me more" found what fine-tuning is, "in english please" what AI is, "¿quién eres?"
+# who made the three frameworks. Chosen on the development questions: one more `none` question refused ("what is
+# q-learning"), none lost; 3 terms lost one ("cuál de los tres tiene la comunidad más activa hoy").
 VAGUE_QUESTION_TERMS = 2
 # Ranking (not confidence): an entry whose keywords (the names of what it is about) hold the question's words ranks
 # up to ABOUT higher ("ejemplo de entrenamiento": the training task, not the others whose questions say "entrenar").
@@ -650,6 +651,13 @@ class KnowledgeStore:
                 words.append(subject_term(subject))
         return list(dict.fromkeys(words))
 
+    def says_nothing(self, text_: str, lang: str, tokens: Iterable[tuple[str, str]] | None) -> bool:
+        """Whether a message is too vague to search (VAGUE_QUESTION_TERMS): "tell me more", "vale"."""
+        query = self.query_terms(text_, lang, tokens)
+        return len(query) <= VAGUE_QUESTION_TERMS and not any(
+            term.startswith("subj") or self.is_specific(term, lang) for term in query
+        )
+
     def says_nothing_specific(self, text_: str, lang: str, tokens: Iterable[tuple[str, str]] | None, kind: str) -> bool:
         """Whether a question names nothing beyond its subjects and words common to most entries of a kind
         ("show me an example in Keras" says no task; "early stopping in Keras" does). A word that names what a few
@@ -858,8 +866,6 @@ class KnowledgeStore:
         if not query:
             return []
         named = {term for term in query if term.startswith("subj")}
-        if len(query) <= VAGUE_QUESTION_TERMS and not named and not any(self.is_specific(t, lang) for t in query):
-            return []  # "tell me more", "vale", "¿quién eres?": no entry sharing their one word answers them
         # subjects the question names by a name that is no search alias ("tensorboard" in "tensorboard not installed
         # after upgrading tensorflow"): an entry about one of them that speaks of the subjects named is about what was
         # asked (not what ROCm is, which names PyTorch only, for "does tensorflow support rocm?")

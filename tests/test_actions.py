@@ -699,6 +699,23 @@ def test_a_vague_message_of_a_word_or_two_gets_no_entry_sharing_its_word(action,
     assert SlotSet("answer_entries", None) in events and "_(" not in text_of(messages)  # no sourced fact
 
 
+@pytest.mark.parametrize(("lang", "text"), [("es", "soy principiante"), ("en", "newbie here")])
+def test_an_experience_told_in_a_word_or_two_gets_the_advice_for_it(lang, text):
+    # searched though its words are too vague (VAGUE_QUESTION_TERMS): the NLU found the experience; at 7a7b4f3, which
+    # did not look at the entities, "soy principiante" got "I don't have that"
+    messages, events = run(actions.Recommend, tracker("inform", text, [entity("experience", "beginner")], lang=lang))
+    (entries,) = [event["value"] for event in events if event.get("name") == "answer_entries"]
+    assert entries and all(entry.startswith("rec-") for entry in entries)
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "popularity?"), ("es", "¿y la velocidad?")])
+def test_an_aspect_asked_in_a_word_or_two_gets_the_comparison_on_it(lang, text):
+    aspect = "popularity" if lang == "en" else "speed"
+    messages, events = run(actions.Compare, tracker("compare", text, [entity("aspect", aspect)], lang=lang))
+    (entries,) = [event["value"] for event in events if event.get("name") == "answer_entries"]
+    assert entries and all(entry.startswith("cmp-") for entry in entries)
+
+
 def test_a_short_question_naming_a_subject_or_a_specific_word_is_still_answered():
     for action, intent, text in [
         (actions.Define, "ask_definition", "tensor?"),
