@@ -207,17 +207,9 @@ def shared_words(terms: list[Any]) -> frozenset[str]:
 def is_in_both_languages(text: str) -> bool:
     """Whether a message is only words both languages' stop-word lists hold ("no", "me", "a"): it says nothing of its
     language, however sure the character model is (it read "no" as Spanish)."""
-    words = [fold(word) for word in WORD.findall(text.lower())]
-    return bool(words) and all(word in shared_stop_words(tuple(LANGUAGES)) for word in words)
-
-
-@cache
-def shared_stop_words(languages: tuple[str, ...]) -> frozenset[str]:
-    lists = [
-        frozenset(fold(word) for word in import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
-        for lang in languages
-    ]
-    return frozenset.intersection(*lists)
+    words = folded_words(text)
+    shared = frozenset.intersection(*(stop_words(lang) for lang in LANGUAGES))
+    return bool(words) and all(word in shared for word in words)
 
 
 def guess_language(text: str) -> str | None:
@@ -229,7 +221,7 @@ def guess_language(text: str) -> str | None:
 def function_word_vote(text: str, languages: list[str]) -> str | None:
     """The language whose own stop words (spaCy's lists, minus the words the languages share) the text uses
     most, or None on a tie."""
-    words = [fold(word) for word in WORD.findall(text.lower())]
+    words = folded_words(text)
     own = exclusive_stop_words(tuple(languages))
     counts = {lang: sum(word in own[lang] for word in words) for lang in languages}
     ranked = sorted(counts.items(), key=lambda item: -item[1])
@@ -238,11 +230,19 @@ def function_word_vote(text: str, languages: list[str]) -> str | None:
     return None
 
 
+def folded_words(text: str) -> list[str]:
+    return [fold(word) for word in WORD.findall(text.lower())]
+
+
+@cache
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of a language, folded."""
+    return frozenset(fold(word) for word in import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+
+
 @cache
 def exclusive_stop_words(languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
-    lists = {}
-    for lang in languages:
-        lists[lang] = frozenset(fold(word) for word in import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    lists = {lang: stop_words(lang) for lang in languages}
     exclusive = {}
     for lang, words in lists.items():
         exclusive[lang] = words - frozenset().union(*(lists[other] for other in languages if other != lang))
