@@ -25,12 +25,36 @@ class AnswerAction(Action, ABC):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         lang = context.language(tracker)
-        reply = self.answer(Composer(store(), lang), tracker)
+        composer = Composer(store(), lang)
+        reply = acknowledged(composer, tracker) or reasons_asked(composer, tracker) or self.answer(composer, tracker)
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
         events: list[EventType] = [SlotSet("language", lang), SlotSet("answer_entries", reply.entries or None)]
         if self.topic:
             events.append(SlotSet("topic", self.topic))
         return events
+
+
+def acknowledged(composer: Composer, tracker: Tracker) -> Answer | None:
+    """An invitation to go on, for a message that only acknowledges ("ok", "vale"), however the NLU read it (it took
+    "ok" for a goodbye). None for any other message."""
+    if composer.store.says_only("acknowledge", tracker.latest_message.get("text") or "", composer.lang):
+        return Answer(composer.t("smalltalk.acknowledge"))
+    return None
+
+
+def reasons_asked(composer: Composer, tracker: Tracker) -> Answer | None:
+    """ "why?" ("¿por qué PyTorch?") right after advice, however the NLU read it: the facts the advice rests on. None
+    for any other message."""
+    shown = tracker.get_slot("answer_entries") or []
+    if not shown or composer.store.recommendation_rule(shown[0]) is None:  # read from memory, for every message
+        return None
+    question = context.question(tracker)
+    if not composer.store.asks_only("why", question.text, question.search_language, question.tokens):
+        return None
+    rule = composer.store.recommendation(shown[0], composer.lang)
+    if rule is None or set(question.subjects) - {rule.framework}:  # "why not keras?" asks about another
+        return None
+    return composer.reasons(rule)
 
 
 class SmallTalk(AnswerAction):
@@ -39,7 +63,10 @@ class SmallTalk(AnswerAction):
 
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
         intent = tracker.latest_message["intent"]["name"]
-        question = context.question(tracker)
+        # "how do I install it?" after "tell me about PyTorch", taken for out of scope: "it" is the conversation's
+        # subject; "thanks" is about none
+        refers = composer.store.asks_for("refers", tracker.latest_message.get("text") or "", composer.lang)
+        question = context.question(tracker, carry_subjects=refers)
         if intent == "out_of_scope" and advice_told(composer, tracker, question):
             # "en la fábrica vamos a montar control de calidad por visión artificial, ¿qué framework nos conviene?"
             return Recommend().answer(composer, tracker)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from actions.i18n import Strings
 from knowledge import settings
-from knowledge.store import OVERVIEW_ASPECTS, Claim, Hit, KnowledgeStore
+from knowledge.store import OVERVIEW_ASPECTS, Claim, Hit, KnowledgeStore, Recommendation
 
 # Confidence of the best match (knowledge/store.py: the weighted share of the question the entry covers):
 # at or above ANSWER the entry is the answer; down to DID_YOU_MEAN its question is offered; below, "I don't
@@ -57,10 +57,14 @@ TASK_MISSING = 0.5
 # of the development questions; 0.2 lost five.
 TASK_MISSING_KEY = 0.3
 LEAD = 0.2
+# A question naming no framework, answered nearly as well by one framework's entry as by another's ("how do I install
+# it?", "who made it?"): it asks which framework, with each one's question as a button.
+SAME_FOR_EACH = 0.05
 RELATED = 0.45  # a further question offered as a button
 NEAREST = 0.2  # a topic offered next to "I don't have that"
 CODE_MARGIN = 0.05  # asked for code, a fact is the answer only when it covers the question clearly better
 MAX_EXTRA_POINTS = 2
+MAX_REASONS = 3  # facts shown for "why?" after advice
 MAX_RELATED = 3
 ANSWERABLE = ("fact", "comparison", "recommendation", "overview")  # code only when code is asked for
 ADVICE = ("recommendation", "comparison")
@@ -92,6 +96,7 @@ class Question:
     part: Question | None = None  # the sentences that ask, in a message that also tells ("¿qué es JAX? lo vi en...")
     named_at: dict[str, int] = field(default_factory=dict)  # where in `text` each subject named is first named
     entities: tuple[str, ...] = ()  # the kinds of entity the NLU found in it ("experience", "goal", "task"…)
+    untold: list[tuple[str, str]] | None = None  # its tokens outside the NLU's entities but subjects; None: unknown
 
 
 def intent_payload(intent: str, **entities: object) -> str:
@@ -193,9 +198,10 @@ class Composer:
     def _search(
         self, question: Question, kinds: Iterable[str], prefer_kinds: Iterable[str], prefer_aspects
     ) -> list[Hit]:
-        if self.says_nothing(question):
+        vague = self.says_nothing(question)
+        if vague and not self.points_elsewhere(question):
             return []
-        return self.store.search(
+        hits = self.store.search(
             question.text,
             question.search_language,
             tokens=question.tokens,
@@ -204,15 +210,25 @@ class Composer:
             prefer_kinds=prefer_kinds,
             prefer_aspects=[*question.aspects, *prefer_aspects],
         )
+        # a vague message pointing at something ("is it free?"): which framework it means, when each has the answer
+        return [] if vague and not (hits and self._framework_choice(self._distinct(hits))) else hits
 
     def says_nothing(self, question: Question) -> bool:
         """A message of a word or two in which the NLU found nothing (no subject, aspect, level, goal or task) and that
-        holds no specific word (knowledge/store.py `says_nothing`): no entry sharing its word answers it. "tell me
+        holds no specific word (knowledge/store.py `says_nothing`): no entry sharing its word answers it, though
+        entries about different frameworks may, for a message pointing at one it does not name (`_search`). "tell me
         more" found what fine-tuning is, "in english please" what AI is, "¿quién eres?" who made the three frameworks;
         "popularity?" or "soy principiante" are answered by what the NLU found."""
         if question.subjects or question.aspects or question.entities:
             return False
         return self.store.says_nothing(question.text, question.search_language, question.tokens)
+
+    def says_only_entities(self, question: Question) -> bool:
+        """Whether a message holds no search word but its subjects and the other entities the NLU found in it ("I'm a
+        beginner"; not "I'm new to deep learning")."""
+        if question.untold is None:
+            return False
+        return not self.store.query_terms("", question.search_language, question.untold)
 
     @staticmethod
     def refused(hit: Hit) -> bool:
@@ -236,10 +252,17 @@ class Composer:
         # int8 in keras" is in none, so LoRA's mention of quantised models does not win by a lead).
         return top >= threshold - LEAD_BELOW and top - runner_up >= LEAD and hits[0].has_key
 
-    def answer(self, hits: list[Hit], *, threshold: float = ANSWER, unknown: Answer | None = None) -> Answer:
+    def answer(
+        self,
+        hits: list[Hit],
+        *,
+        threshold: float = ANSWER,
+        unknown: Answer | None = None,
+        question: Question | None = None,
+    ) -> Answer:
         """The best entry as the answer when it is clear enough, else "Did you mean", else "I don't have it"."""
         if self.clear(hits, threshold):
-            return self.entry_answer(hits)
+            return self.entry_answer(hits, question)
         # "Did you mean" offers what is about the same thing: an entry without the question's weightiest word
         # ("invertir" in "¿me conviene invertir en acciones de Nvidia?") is not offered for it.
         candidates = self._distinct([hit for hit in hits if hit.confidence >= DID_YOU_MEAN and hit.has_key])
@@ -253,11 +276,15 @@ class Composer:
             return Answer(self.t("answer.unknown_nearest"), self._question_buttons(nearest))
         return Answer(self.t("answer.unknown"), self.examples())
 
-    def entry_answer(self, hits: list[Hit]) -> Answer:
+    def entry_answer(self, hits: list[Hit], question: Question | None = None) -> Answer:
         """The top entry first; close runners-up of the same kind as extra points; other good matches as
-        questions to ask next."""
-        top = hits[0]
+        questions to ask next. For a question pointing at a subject it does not name, which framework it means, when
+        entries about different frameworks answer it alike."""
         ranked = self._distinct(hits)
+        each = self._framework_choice(ranked) if question is not None and self.points_elsewhere(question) else []
+        if each:
+            return Answer(self.t("fact.ask_framework"), self._question_buttons(each))
+        top = hits[0]
         extras = [
             hit
             for hit in ranked[1:]
@@ -278,6 +305,29 @@ class Composer:
         if top.kind == "overview":  # it answers with the claims it shows, its definition first
             entries += [claim.id for claim in self.overview_claims(top.subjects[0])]
         return Answer(text, self._question_buttons(related), entries)
+
+    def points_elsewhere(self, question: Question) -> bool:
+        """Whether a message points with a pronoun at a subject that neither it nor the conversation names ("is it
+        free?" said first; knowledge/sources/asking_phrases.yml, `refers`)."""
+        return not question.subjects and self.store.asks_for("refers", question.text, question.search_language)
+
+    def _framework_choice(self, ranked: list[Hit]) -> list[Hit]:
+        """The best entry of each framework, when entries about one framework each answer the question within
+        SAME_FOR_EACH of the best and about two frameworks or more: the question names none ("is it open source?";
+        an entry about a framework the question does not name weighs OTHER_SUBJECT less), and the knowledge base
+        answers it for each. Else none."""
+        top = ranked[0]
+        if top.kind not in ("fact", "overview"):
+            return []
+        best: dict[str, Hit] = {}
+        for hit in ranked:
+            if hit.confidence < top.confidence - SAME_FOR_EACH:
+                break
+            single = [subject for subject in hit.subjects if self.store.is_framework(subject)]
+            if hit.kind in ("fact", "overview") and len(hit.subjects) == 1 and single and not self.refused(hit):
+                best.setdefault(single[0], hit)
+        first = [subject for subject in top.subjects if self.store.is_framework(subject)]
+        return list(best.values()) if len(best) > 1 and len(top.subjects) == 1 and first else []
 
     def render_entry(self, entry_id: str, history: bool = True) -> str:
         info = self.store.entry(entry_id)
@@ -364,7 +414,7 @@ class Composer:
             threshold = ANSWER_CLEARLY if searched else ANSWER
             if self.clear(hits, threshold):
                 if hits[0].kind != "task":
-                    return self.entry_answer(hits)
+                    return self.entry_answer(hits, question)
                 # a how-to not taken for a code request: in the frameworks it names; never for what something is
                 # ("¿qué es el warmup del learning rate?": the learning-rate snippet warms up, it does not say what)
                 if not self.store.asks_for("definition", question.text, question.search_language):
@@ -373,19 +423,19 @@ class Composer:
             # About a subject we know: "did you mean", never "outside what I know"; nor "I'm a bot" for a longer
             # message ("¿hay capa de multi-head attention ya hecha en keras o la tengo que programar yo?")
             if named and intent == "out_of_scope":
-                return self.answer(hits)
+                return self.answer(hits, question=question)
             # ... nor "bye" to a message asking for a number, a date or a maker ("how long does it take to learn
             # pytorch" was taken for a goodbye)
             asks = any(self.store.asks_for(kind, question.text, question.search_language) for kind in ASKING_KINDS)
             if named and (asks or (intent not in GREETINGS and len(terms) >= SMALL_TALK_WORDS)):  # not clear, as above
-                return self.answer(hits, threshold=threshold)
+                return self.answer(hits, threshold=threshold, question=question)
             # About what an entry is most about, though it names no subject, or holding a word only the knowledge
             # base's entries state ("torchvision", "coremltools"): "did you mean", the nearest topics or "I don't have
             # that yet", at the same clear bar, never "outside what I know" ("tengo una demo el lunes, qué framework
             # uso?", "how do i get a pretrained faster rcnn from torchvision")
             about = bool(hits) and hits[0].has_key and hits[0].confidence >= DID_YOU_MEAN
             if intent == "out_of_scope" and (about or specific):
-                return self.answer(hits, threshold=threshold)
+                return self.answer(hits, threshold=threshold, question=question)
         with_examples = intent in ("greet", "help", "out_of_scope")
         return Answer(self.t(f"smalltalk.{intent}"), self.examples() if with_examples else [])
 
@@ -394,7 +444,7 @@ class Composer:
         code = self.code_asked(question, hits)
         if code is not None:
             return code
-        return self.answer(hits, unknown=self._intent_offer(ranking, entities))
+        return self.answer(hits, unknown=self._intent_offer(ranking, entities), question=question)
 
     def code_asked(self, question: Question, hits: list[Hit]) -> Answer | None:
         """The snippet of a task, when the message asks for code in so many words or how to do something
@@ -446,8 +496,10 @@ class Composer:
                     entries.append(hits[0].entry)
             if parts:
                 return Answer("\n\n".join(parts), [], entries)
+        if not hits and self.points_elsewhere(question):  # "what is it?" said first: which one is meant
+            return Answer(self.t("define.unknown"))
         hits = self._with_overview_first(hits)
-        answer = self.answer(hits)
+        answer = self.answer(hits, question=question)
         if answer.entries and hits[0].kind == "fact" and self.store.is_framework(hits[0].subjects[0]):
             framework = hits[0].subjects[0]  # "What is PyTorch?" -> offer its code
             button = {
@@ -491,7 +543,7 @@ class Composer:
         comparison first."""
         if len([s for s in question.subjects if self.store.is_framework(s)]) >= 2:
             return self.compare(question)
-        return self.answer(self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",)))
+        return self.answer(self.search(question, kinds=ANSWERABLE, prefer_kinds=("fact",)), question=question)
 
     def compare(self, question: Question) -> Answer:
         """The comparison that answers the question; for a pair with no comparison on that point, what each
@@ -530,7 +582,7 @@ class Composer:
                     entries.append(found[0].entry)
             if parts:
                 return Answer("\n\n".join(parts), [], entries)
-        return self.answer(hits)
+        return self.answer(hits, question=question)
 
     def measured_speed(self, frameworks: list[str]) -> list[str]:
         """Figures from `make measure`, cited next to what the sources claim about speed."""
@@ -587,7 +639,8 @@ class Composer:
         if self.clear(facts) and (
             facts[0].confidence > best_task + CODE_MARGIN or (fact_asked and not facts[0].lacks_asked)
         ):
-            return self.entry_answer(facts)  # "is TorchScript deprecated?": a fact answers it better than code
+            # "is TorchScript deprecated?": a fact answers it better than code
+            return self.entry_answer(facts, question)
         if self.clear(hits) or (code_words and self._task_ahead(hits)):
             return self.code(frameworks, hits[0].aspect)
         if (
@@ -664,15 +717,18 @@ class Composer:
         advice ("resumen de wsl, en el trabajo me dijeron que lo necesito"), nor is what something is, unless which
         framework is asked too ("¿qué es YOLO para detección de objetos?" gets what the knowledge base has on YOLO)."""
         if self.overview_asked(question) is not None:
-            return self.entry_answer(self.search(question, kinds=ANSWERABLE))
+            return self.entry_answer(self.search(question, kinds=ANSWERABLE), question)
         text, lang = question.text, question.search_language
         if self.store.asks_for("definition", text, lang) and not self.store.asks_for("advice", text, lang):
-            return self.answer(self.search(question, kinds=ANSWERABLE))
+            return self.answer(self.search(question, kinds=ANSWERABLE), question=question)
         # A choice between other tools than the frameworks ("kserve o seldon core para servir modelos, ¿cuál elegimos?",
         # "yolov8 or detectron2 for object detection?"): what the knowledge base has on both, never a rule of advice
         if self.store.chooses_among_others(text, lang):
-            return self.answer(self.search(question, kinds=ANSWERABLE))
-        if not goal:  # the question itself may say what it is for ("quiero probar varios backends")
+            return self.answer(self.search(question, kinds=ANSWERABLE), question=question)
+        if not goal and not (experience and self.says_only_entities(question)):
+            # the question itself may say what it is for ("quiero probar varios backends"); "soy principiante" says
+            # the level only, and gets the advice for it whatever the goal, not the rule for beginners aiming at
+            # research, whose phrasings say "soy principiante" too
             hits = self.search(question, kinds=ANSWERABLE, prefer_kinds=("recommendation",))
             rule = self.store.recommendation_rule(hits[0].entry) if hits else None
             fits = rule is None or not experience or rule[0] in (ANY, experience)
@@ -691,7 +747,7 @@ class Composer:
             asked = told and self.store.asks_for("advice", text, lang)
             reached = advice or not told or (hits[0].confidence >= threshold and not asked)
             if self.clear(hits, threshold) and fits and reached:
-                answer = self.entry_answer(hits)
+                answer = self.entry_answer(hits, question)
                 if rule is not None:
                     answer.buttons = self._tailoring(experience or rule[0], rule[1], answer)
                 return answer
@@ -699,7 +755,8 @@ class Composer:
                 question.text, question.search_language, question.tokens, "recommendation"
             )
             if specific and not told:
-                return self.answer(hits, threshold=threshold)  # "which GPU should I buy?": no choice we know of
+                # "which GPU should I buy?": no choice we know of
+                return self.answer(hits, threshold=threshold, question=question)
             if told:  # "soy principiante pero mi meta es trabajar en una empresa…": the goal the search found
                 goal = self._goal_found(hits, experience)
         by_level = self.store.rules_by_level(goal, self.lang) if goal and not experience else []
@@ -721,6 +778,18 @@ class Composer:
         rule = self.store.recommendation_rule(found.id)
         answer.buttons = self._tailoring(experience or rule[0], goal or rule[1], answer)
         return answer
+
+    def reasons(self, rule: Recommendation) -> Answer:
+        """Why the advice: the facts it rests on, each as it holds now, with its source."""
+        lines, shown = [self.t("recommend.why", name=self.name(rule.framework))], []
+        for claim in rule.reasons:
+            lead, _ = self.store.current_claim(claim.id, self.lang) or (claim, None)
+            if lead.id not in shown:
+                shown.append(lead.id)
+                lines.append(f"- {lead.text} _({self._cite(lead)})_")
+            if len(shown) == MAX_REASONS:
+                break
+        return Answer("\n".join(lines), [], shown)
 
     def _goal_found(self, hits: list[Hit], experience: str) -> str | None:
         """The goal of the best rule of advice among `hits` that fits the experience told, when it is found clearly

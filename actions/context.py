@@ -103,7 +103,19 @@ def question(tracker: Tracker, carry_subjects: bool = False) -> Question:
         if found.get("entity") in SUBJECT_ENTITIES and "start" in found:
             named_at[found["value"]] = min(found["start"], named_at.get(found["value"], found["start"]))
     kinds = tuple(dict.fromkeys(str(found.get("entity")) for found in message.get("entities") or []))
-    whole = Question(text, search_language, tokens, subjects, aspects, named_at=named_at, entities=kinds)
+    found_spans = [
+        (found["start"], found["end"])
+        for found in message.get("entities") or []
+        if found.get("entity") not in SUBJECT_ENTITIES and "start" in found and "end" in found
+    ]
+    untold = None
+    if lemmas.get("tokens") is not None:
+        untold = [
+            (surface, lemma)
+            for surface, lemma, start in lemmas["tokens"]
+            if not any(first <= start < end for first, end in found_spans)
+        ]
+    whole = Question(text, search_language, tokens, subjects, aspects, named_at=named_at, entities=kinds, untold=untold)
     span = asked_span(lemmas.get("tokens") or [])
     if span is not None:
         first, end = span

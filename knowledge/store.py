@@ -489,12 +489,12 @@ class KnowledgeStore:
         # The index terms of the phrases asking for a number or a date ("versión" in "¿en qué versión salió…?"): what
         # the number or date answers, so an entry that gives one does not lack them; of those asking for an overview:
         # they ask for a kind of answer, and say nothing of what it is about; of those asking the bot for help: they
-        # name nothing a task or a rule of advice is about
+        # name nothing a task or a rule of advice is about; of those asking why: "why?" alone asks about the last answer
         self._asking_terms = {
             (kind, lang): {
                 term for phrase in self._asking[(kind, lang)][True] for term in self._phrase_terms(phrase, lang)
             }
-            for kind in ("number", "date", "who", "overview", "help")
+            for kind in ("number", "date", "who", "overview", "help", "why")
             for lang in LANGUAGES
         }
         self._choice_words = {lang: frozenset(self._asking[("choice", lang)][True]) for lang in LANGUAGES}
@@ -674,6 +674,19 @@ class KnowledgeStore:
             if share < 0.5 or 0 < about < 0.5:
                 return False
         return True
+
+    def says_only(self, kind: str, text_: str, lang: str) -> bool:
+        """Whether the whole message is one of a kind's phrases ("ok" acknowledges; knowledge/sources/asking_phrases.yml
+        `acknowledge`), case, accents and punctuation folded."""
+        return fold_phrase(text_) in self._asking[(kind, lang)][True]
+
+    def asks_only(self, kind: str, text_: str, lang: str, tokens: Iterable[tuple[str, str]] | None) -> bool:
+        """Whether a message asks for a kind of answer and says nothing else but the subjects it names ("why?", "¿y
+        por qué PyTorch?"); for the kinds whose asking words `_asking_terms` holds."""
+        if not self.asks_for(kind, text_, lang):
+            return False
+        asking = self._asking_terms[(kind, lang)]
+        return all(term.startswith("subj") or term in asking for term in self.query_terms(text_, lang, tokens))
 
     def asks_for(self, kind: str, text_: str, lang: str) -> bool:
         """Whether a question asks for a kind of answer: "number" ("how many parameters…", "¿cuánto cuesta…?", not

@@ -1258,3 +1258,131 @@ def test_the_last_word_of_a_name_starting_with_a_frameworks_name_does_not_stand_
     entities = [entity("concept", "tensorflow_js", 5, 18)]
     _, events = run(actions.Fact, tracker("ask_fact", "does tensorflow.js support webgpu", entities))
     assert _entries(events) != ["onnx-runtime-web"]
+
+
+# --- questions a new user types first (2026-12-03, twentieth round) -------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "framework"),
+    [
+        ("how do I install tensorflow?", "en", "tensorflow"),
+        ("how to install pytorch", "en", "pytorch"),
+        ("¿cómo instalo keras?", "es", "keras"),
+    ],
+)
+def test_how_to_install_a_framework_gets_its_plain_install(text, lang, framework):
+    """It got how to use a Mac's GPU with TensorFlow (tensorflow-metal): the knowledge base had no plain install."""
+    found = [entity("framework", framework, text.index(framework), text.index(framework) + len(framework))]
+    messages, events = run(actions.Fact, tracker("ask_fact", text, found, lang=lang))
+    assert SlotSet("answer_entries", [f"{framework}-install-basic"]) in events
+    assert "pip install" in text_of(messages).split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "level"), [("I'm a beginner", "en", "beginner"), ("soy principiante", "es", "beginner")]
+)
+def test_a_level_told_alone_gets_the_advice_for_no_particular_goal(text, lang, level):
+    """It got the rule for beginners aiming at research, whose phrasings say "I'm a beginner" too: no goal was said."""
+    start = text.index(text.split()[-1])
+    track = tracker("inform", text, [entity("experience", level, start, len(text))], lang=lang, experience=level)
+    messages, events = run(actions.Recommend, track)
+    assert SlotSet("answer_entries", ["rec-any-any-pytorch"]) in events
+    assert table(lang)["answer"]["tailor_goal"] in text_of(messages)
+
+
+def test_a_level_told_with_what_for_still_finds_its_rule():
+    text = "soy principiante y quiero investigar"
+    track = tracker("inform", text, [entity("experience", "beginner", 4, 16)], lang="es", experience="beginner")
+    _, events = run(actions.Recommend, track)
+    assert SlotSet("answer_entries", ["rec-beginner-research-pytorch"]) in events
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "lang"),
+    [
+        (actions.SmallTalk, "out_of_scope", "how do I install it?", "en"),
+        (actions.Fact, "ask_fact", "who made it?", "en"),
+        (actions.Fact, "ask_fact", "is it open source?", "en"),
+        (actions.SmallTalk, "out_of_scope", "¿cómo lo instalo?", "es"),
+        (actions.Fact, "ask_fact", "¿quién lo creó?", "es"),
+    ],
+)
+def test_a_first_message_pointing_at_no_named_framework_asks_which(action, intent, text, lang):
+    """ "how do I install it?" got PyTorch's CUDA install, "who made it?" who made TensorFlow and PyTorch, "is it open
+    source?" "I don't have that": each framework has the answer, and the user named none."""
+    messages, events = run(action, tracker(intent, text, lang=lang))
+    assert text_of(messages) == table(lang)["fact"]["ask_framework"]
+    assert SlotSet("answer_entries", None) in events
+    asked = [button["payload"].lower() for button in messages[0]["buttons"]]
+    assert len(asked) >= 2 and all(
+        any(name in payload for name in ("keras", "tensorflow", "pytorch")) for payload in asked
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "lang", "entry"),
+    [
+        (actions.SmallTalk, "out_of_scope", "how do I install it?", "en", "pytorch-install-basic"),
+        (actions.Fact, "ask_fact", "¿quién lo creó?", "es", "keras-origin"),
+    ],
+)
+def test_the_framework_of_the_conversation_is_the_one_pointed_at(action, intent, text, lang, entry):
+    framework = entry.split("-")[0]
+    _, events = run(action, tracker(intent, text, lang=lang, frameworks=[framework]))
+    assert next(event["value"] for event in events if event["name"] == "answer_entries")[0] == entry
+
+
+def test_a_question_naming_what_it_is_about_is_answered_though_two_frameworks_have_near_answers():
+    """TorchServe is no subject of the knowledge base: the entries on it and on TensorFlow Serving answer nearly alike,
+    but the question points at nothing it does not name."""
+    text = "torchserve github repo says read only now, should we be worried"
+    _, events = run(actions.SmallTalk, tracker("out_of_scope", text))
+    assert SlotSet("answer_entries", ["pytorch-torchserve-archived"]) in events
+
+
+@pytest.mark.parametrize(
+    ("action", "intent", "text", "lang"),
+    [
+        (actions.SmallTalk, "out_of_scope", "why?", "en"),
+        (actions.LowConfidence, "nlu_fallback", "¿por qué?", "es"),
+        (actions.LowConfidence, "nlu_fallback", "why pytorch?", "en"),
+    ],
+)
+def test_why_after_advice_gives_the_facts_it_rests_on(action, intent, text, lang):
+    """ "why?" after advice was "outside what I know", and "¿por qué?" a "did you mean": the reasons each rule of advice
+    lists (knowledge/sources/recommendations.yml) were never shown."""
+    found = [entity("framework", "pytorch", text.index("pytorch"), len(text) - 1)] if "pytorch" in text else []
+    track = tracker(intent, text, found, lang=lang, answer_entries=["rec-any-any-pytorch"])
+    messages, events = run(action, track)
+    reply = text_of(messages)
+    assert reply.startswith(table(lang)["recommend"]["why"].format(name="PyTorch"))
+    shown = next(event["value"] for event in events if event["name"] == "answer_entries")
+    assert shown and all(entry.startswith(("pytorch-", "keras-")) for entry in shown), shown
+    assert reply.count("_(") == len(shown)  # each with its source
+
+
+def test_why_after_anything_but_advice_is_not_answered_with_reasons():
+    track = tracker("out_of_scope", "why?", answer_entries=["keras-definition"])
+    messages, _ = run(actions.SmallTalk, track)
+    assert not text_of(messages).startswith(table("en")["recommend"]["why"].format(name="PyTorch"))
+
+
+@pytest.mark.parametrize(("text", "lang"), [("what is it?", "en"), ("¿qué es eso?", "es")])
+def test_what_is_it_said_first_asks_which_one(text, lang):
+    messages, _ = run(actions.Define, tracker("ask_definition", text, lang=lang))
+    assert text_of(messages) == table(lang)["define"]["unknown"]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "lang"), [("goodbye", "ok", "en"), ("thank", "Okay.", "en"), ("nlu_fallback", "vale", "es")]
+)
+def test_a_plain_acknowledgement_gets_an_invitation_to_go_on_whatever_the_nlu_read(intent, text, lang):
+    """ "ok" was read as goodbye, and the bot said bye in the middle of a conversation."""
+    action = actions.LowConfidence if intent == "nlu_fallback" else actions.SmallTalk
+    messages, _ = run(action, tracker(intent, text, lang=lang))
+    assert text_of(messages) == table(lang)["smalltalk"]["acknowledge"]
+
+
+@pytest.mark.parametrize(("intent", "text"), [("goodbye", "ok bye"), ("thank", "ok thanks")])
+def test_an_acknowledgement_that_says_more_is_answered_as_what_it_says(intent, text):
+    messages, _ = run(actions.SmallTalk, tracker(intent, text))
+    assert text_of(messages) == table("en")["smalltalk"][intent]

@@ -142,6 +142,18 @@ def test_a_plain_request_for_help_gets_the_help_reply_not_a_fact(bot, message, l
     assert reply.startswith(table(lang)["smalltalk"]["help"]) and "_(" not in reply  # no sourced fact
 
 
+def test_a_new_user_pointing_at_it_acknowledging_and_asking_why_gets_a_conversation(bot):
+    """Messages around the questions (twentieth round): "how do I install it?" first is asked which framework, and
+    then answered for the one named; "ok" goes on; "why?" after advice gets the facts it rests on."""
+    chat = Conversation(bot)
+    assert chat.ask("how do I install it?") == table("en")["fact"]["ask_framework"]
+    assert "pip install" in chat.ask("how do I install pytorch?")
+    assert chat.ask("ok") == table("en")["smalltalk"]["acknowledge"]  # was: "Bye, and good luck with your models!"
+    chat.ask("which framework should I learn?")
+    why = chat.ask("why?")  # was: "Sorry, that's outside what I know"
+    assert why.startswith(table("en")["recommend"]["why"].format(name="PyTorch")) and "_(" in why
+
+
 def test_out_of_scope_does_not_pretend(bot):
     answer = Conversation(bot).ask("what's the weather like in Madrid tomorrow?")
     assert "outside what I know" in answer
