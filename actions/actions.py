@@ -64,8 +64,9 @@ class SmallTalk(AnswerAction):
     def answer(self, composer: Composer, tracker: Tracker) -> Answer:
         intent = tracker.latest_message["intent"]["name"]
         # "how do I install it?" after "tell me about PyTorch", taken for out of scope: "it" is the conversation's
-        # subject; "thanks" is about none
-        refers = composer.store.asks_for("refers", tracker.latest_message.get("text") or "", composer.lang)
+        # subject; not in thanks or greetings ("thanks, it helped a lot" is no question about PyTorch's community)
+        text = tracker.latest_message.get("text") or ""
+        refers = intent in SEARCHED_SMALL_TALK and composer.store.asks_for("refers", text, composer.lang)
         question = context.question(tracker, carry_subjects=refers)
         if intent == "out_of_scope" and advice_told(composer, tracker, question):
             # "en la fábrica vamos a montar control de calidad por visión artificial, ¿qué framework nos conviene?"

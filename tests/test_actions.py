@@ -1386,3 +1386,13 @@ def test_a_plain_acknowledgement_gets_an_invitation_to_go_on_whatever_the_nlu_re
 def test_an_acknowledgement_that_says_more_is_answered_as_what_it_says(intent, text):
     messages, _ = run(actions.SmallTalk, tracker(intent, text))
     assert text_of(messages) == table("en")["smalltalk"][intent]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"), [("thank", "thanks, it helped a lot"), ("goodbye", "ok bye, it was useful")]
+)
+def test_thanks_pointing_at_the_last_answer_stay_thanks(intent, text):
+    """Small talk that points carries the conversation's subject only when it may be a question (out of scope, help):
+    "thanks, it helped a lot" after PyTorch got the advice for the most active community."""
+    messages, _ = run(actions.SmallTalk, tracker(intent, text, frameworks=["pytorch"]))
+    assert text_of(messages) == table("en")["smalltalk"][intent]
