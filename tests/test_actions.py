@@ -1271,7 +1271,7 @@ def test_the_last_word_of_a_name_starting_with_a_frameworks_name_does_not_stand_
 )
 def test_how_to_install_a_framework_gets_its_plain_install(text, lang, framework):
     """It got how to use a Mac's GPU with TensorFlow (tensorflow-metal): the knowledge base had no plain install."""
-    found = [entity("framework", framework, text.index(framework), text.index(framework) + len(framework))]
+    found = [_named(text, "framework", framework, framework)]
     messages, events = run(actions.Fact, tracker("ask_fact", text, found, lang=lang))
     assert SlotSet("answer_entries", [f"{framework}-install-basic"]) in events
     assert "pip install" in text_of(messages).split("\n")[0]
@@ -1282,8 +1282,8 @@ def test_how_to_install_a_framework_gets_its_plain_install(text, lang, framework
 )
 def test_a_level_told_alone_gets_the_advice_for_no_particular_goal(text, lang, level):
     """It got the rule for beginners aiming at research, whose phrasings say "I'm a beginner" too: no goal was said."""
-    start = text.index(text.split()[-1])
-    track = tracker("inform", text, [entity("experience", level, start, len(text))], lang=lang, experience=level)
+    found = [_named(text, "experience", level, text.split()[-1])]
+    track = tracker("inform", text, found, lang=lang, experience=level)
     messages, events = run(actions.Recommend, track)
     assert SlotSet("answer_entries", ["rec-any-any-pytorch"]) in events
     assert table(lang)["answer"]["tailor_goal"] in text_of(messages)
@@ -1291,7 +1291,8 @@ def test_a_level_told_alone_gets_the_advice_for_no_particular_goal(text, lang, l
 
 def test_a_level_told_with_what_for_still_finds_its_rule():
     text = "soy principiante y quiero investigar"
-    track = tracker("inform", text, [entity("experience", "beginner", 4, 16)], lang="es", experience="beginner")
+    found = [_named(text, "experience", "beginner", "principiante")]
+    track = tracker("inform", text, found, lang="es", experience="beginner")
     _, events = run(actions.Recommend, track)
     assert SlotSet("answer_entries", ["rec-beginner-research-pytorch"]) in events
 
@@ -1328,7 +1329,7 @@ def test_a_first_message_pointing_at_no_named_framework_asks_which(action, inten
 def test_the_framework_of_the_conversation_is_the_one_pointed_at(action, intent, text, lang, entry):
     framework = entry.split("-")[0]
     _, events = run(action, tracker(intent, text, lang=lang, frameworks=[framework]))
-    assert next(event["value"] for event in events if event["name"] == "answer_entries")[0] == entry
+    assert _entries(events)[0] == entry
 
 
 def test_a_question_naming_what_it_is_about_is_answered_though_two_frameworks_have_near_answers():
@@ -1350,12 +1351,12 @@ def test_a_question_naming_what_it_is_about_is_answered_though_two_frameworks_ha
 def test_why_after_advice_gives_the_facts_it_rests_on(action, intent, text, lang):
     """ "why?" after advice was "outside what I know", and "¿por qué?" a "did you mean": the reasons each rule of advice
     lists (knowledge/sources/recommendations.yml) were never shown."""
-    found = [entity("framework", "pytorch", text.index("pytorch"), len(text) - 1)] if "pytorch" in text else []
+    found = [_named(text, "framework", "pytorch", "pytorch")] if "pytorch" in text else []
     track = tracker(intent, text, found, lang=lang, answer_entries=["rec-any-any-pytorch"])
     messages, events = run(action, track)
     reply = text_of(messages)
     assert reply.startswith(table(lang)["recommend"]["why"].format(name="PyTorch"))
-    shown = next(event["value"] for event in events if event["name"] == "answer_entries")
+    shown = _entries(events)
     assert shown and all(entry.startswith(("pytorch-", "keras-")) for entry in shown), shown
     assert reply.count("_(") == len(shown)  # each with its source
 
