@@ -446,13 +446,15 @@ class Composer:
             return code
         return self.answer(hits, unknown=self._intent_offer(ranking, entities), question=question)
 
-    def code_asked(self, question: Question, hits: list[Hit]) -> Answer | None:
+    def code_asked(self, question: Question, hits: list[Hit] | None = None) -> Answer | None:
         """The snippet of a task, when the message asks for code in so many words or how to do something
         (knowledge/sources/asking_phrases.yml: "torch.compile example please", "dame un ejemplo de torch.compile",
         "cómo hago un scheduler de learning rate en pytorch") though the NLU read something else, and the task covers
         it clearly, at least as well as the best of `hits`; else None."""
         if not any(self.store.asks_for(kind, question.text, question.search_language) for kind in CODE_ASKING):
             return None
+        if hits is None:  # the facts it must cover at least as well as
+            hits = self.search(question, kinds=ANSWERABLE)
         tasks = self._search(question, ("task",), (), ())
         if self.clear(tasks) and (not hits or tasks[0].confidence >= hits[0].confidence):
             return self.code(question.subjects, tasks[0].aspect)
@@ -708,7 +710,11 @@ class Composer:
                     "payload": intent_payload(ASK_CODE, framework=list(self.frameworks), task=task),
                 }
             )
-        shown = any(self.store.snippet(f, task, self.lang) for f in frameworks)
+        # what the task's entry holds for a framework, its snippet or why there is none and what to use instead
+        # ("PyTorch models are converted to LiteRT with litert-torch…"), answers; "no snippet for that" does not
+        shown = any(
+            self.store.snippet(f, task, self.lang) or self.store.not_applicable(f, task, self.lang) for f in frameworks
+        )
         return Answer("\n\n".join(parts), buttons, [f"task:{task}"] if shown else [])
 
     def recommend(self, question: Question, experience: str | None, goal: str | None) -> Answer:
@@ -725,6 +731,11 @@ class Composer:
         # "yolov8 or detectron2 for object detection?"): what the knowledge base has on both, never a rule of advice
         if self.store.chooses_among_others(text, lang):
             return self.answer(self.search(question, kinds=ANSWERABLE), question=question)
+        # how to do something, or code, asked for in so many words with no choice of framework ("¿me muestras cómo usar
+        # un scheduler de learning rate en Pytorch?"): the task's snippet, when it covers the question clearly
+        code = None if self.store.asks_for("advice", text, lang) else self.code_asked(question)
+        if code is not None:
+            return code
         if not goal and not (experience and self.says_only_entities(question)):
             # the question itself may say what it is for ("quiero probar varios backends"); "soy principiante" says
             # the level only, and gets the advice for it whatever the goal, not the rule for beginners aiming at

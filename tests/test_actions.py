@@ -1397,3 +1397,39 @@ def test_thanks_pointing_at_the_last_answer_stay_thanks(intent, text):
     "thanks, it helped a lot" after PyTorch got the advice for the most active community."""
     messages, _ = run(actions.SmallTalk, tracker(intent, text, frameworks=["pytorch"]))
     assert text_of(messages) == table("en")["smalltalk"][intent]
+
+
+# --- 2026-12-03, twenty-first round ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang", "word", "task"),
+    [
+        ("could you show me how to use early stopping in keras?", "en", "keras", "early_stopping"),
+        ("¿me muestras cómo usar un scheduler de learning rate en Pytorch?", "es", "Pytorch", "lr_schedule"),
+    ],
+)
+def test_how_to_taken_for_a_request_for_advice_gets_the_snippet(text, lang, word, task):
+    """A how-to that asks no choice of framework, read as a request for advice, got "I don't have that": the search
+    for advice leaves snippets out."""
+    found = [_named(text, "framework", word.lower(), word)]
+    messages, events = run(actions.Recommend, tracker("recommend", text, found, lang=lang))
+    assert _entries(events) == [f"task:{task}"] and "```" in text_of(messages)
+
+
+def test_a_request_for_advice_that_says_how_gets_advice_not_code():
+    text = "which framework should I use to learn how early stopping works?"
+    messages, events = run(actions.Recommend, tracker("recommend", text))
+    assert "```" not in text_of(messages) and not any(entry.startswith("task:") for entry in _entries(events) or [])
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "litert-torch"), ("es", "litert-torch")])
+def test_why_a_framework_has_no_snippet_and_what_to_use_answers_the_request(lang, said):
+    """PyTorch's note for LiteRT says which package converts its models: the reply answers with the task's entry, as a
+    snippet does; a task with neither (JAX's learning-rate schedule) answers with none."""
+    payload = intent_payload("ask_code", framework="pytorch", task="export_litert")
+    track = tracker("ask_code", payload, [entity("framework", "pytorch"), entity("task", "export_litert")], lang)
+    messages, events = run(actions.ShowCode, track)
+    assert said in text_of(messages) and _entries(events) == ["task:export_litert"]
+    payload = intent_payload("ask_code", concept="jax", task="lr_schedule")
+    track = tracker("ask_code", payload, [entity("concept", "jax"), entity("task", "lr_schedule")], lang)
+    messages, events = run(actions.ShowCode, track)
+    assert "```" not in text_of(messages) and _entries(events) is None
