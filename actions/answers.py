@@ -736,6 +736,13 @@ class Composer:
         code = None if self.store.asks_for("advice", text, lang) else self.code_asked(question)
         if code is not None:
             return code
+        if goal and self.named_at(question) and not self._asks_choice(question):
+            # a goal named in a question about a subject that asks no choice ("¿me conviene servir mis modelos de
+            # tensorflow con triton?" names production): the fact that answers it, when one does clearly, before the
+            # rule for the goal; not a goal told alone ("quiero poner modelos en producción")
+            hits = self.search(question, kinds=ANSWERABLE)
+            if hits and hits[0].kind not in ADVICE and self.clear(hits, FACT_FOR_ADVICE):
+                return self.entry_answer(hits, question)
         if not goal and not (experience and self.says_only_entities(question)):
             # the question itself may say what it is for ("quiero probar varios backends"); "soy principiante" says
             # the level only, and gets the advice for it whatever the goal, not the rule for beginners aiming at
@@ -789,6 +796,11 @@ class Composer:
         rule = self.store.recommendation_rule(found.id)
         answer.buttons = self._tailoring(experience or rule[0], goal or rule[1], answer)
         return answer
+
+    def _asks_choice(self, question: Question) -> bool:
+        """Whether a message asks which framework to choose in so many words, or sets frameworks against each other."""
+        text, lang = question.text, question.search_language
+        return self.store.asks_for("advice", text, lang) or self.store.chooses_among_frameworks(text, lang)
 
     def reasons(self, rule: Recommendation) -> Answer:
         """Why the advice: the facts it rests on, each as it holds now, with its source."""

@@ -1433,3 +1433,32 @@ def test_why_a_framework_has_no_snippet_and_what_to_use_answers_the_request(lang
     track = tracker("ask_code", payload, [entity("concept", "jax"), entity("task", "lr_schedule")], lang)
     messages, events = run(actions.ShowCode, track)
     assert "```" not in text_of(messages) and _entries(events) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "named", "answer"),
+    [
+        ("should we serve our tensorflow models in production with triton?", "en", "tensorflow", "tensorflow-triton-"),
+        ("¿tensorflow serving todavía lo mantienen para producción?", "es", "tensorflow", "tensorflow-serving-"),
+    ],
+)
+def test_a_question_about_a_subject_naming_a_goal_gets_the_fact_that_answers_it(text, lang, named, answer):
+    """The NLU read production as the goal of a request for advice, and the advice for production came whatever was
+    asked. A goal told alone, or a choice asked for, still gets the advice (below)."""
+    found = [_named(text, "framework", named, named)]
+    messages, events = run(actions.Recommend, tracker("recommend", text, found, lang=lang, goal="production"))
+    assert _entries(events)[0].startswith(answer)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("quiero poner modelos en producción", "es"),
+        ("I want to put tensorflow models in production, where do i start?", "en"),
+        ("for production, pytorch or tensorflow?", "en"),
+    ],
+)
+def test_a_goal_told_alone_or_a_choice_asked_gets_the_advice_for_the_goal(text, lang):
+    found = [_named(text, "framework", name, name) for name in ("tensorflow", "pytorch") if name in text]
+    messages, events = run(actions.Recommend, tracker("recommend", text, found, lang=lang, goal="production"))
+    assert _entries(events)[0].startswith("rec-")
